@@ -1,0 +1,233 @@
+// Package build turns a source tree into a fingerprinted output directory:
+// content-hashed names, rewritten references, esbuild bundles and the
+// manifests that servers and later stages read.
+//
+// The work is a plan over plain values (makePlan: what every reference
+// resolves to and in which order files are hashed) and a thin shell around
+// it that reads, writes and swaps the output in place.
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/manifest"
+)
+
+// Result describes a finished build.
+type Result struct {
+	Out       string // the output directory
+	Manifest  *manifest.Manifest
+	Files     int // files written, manifests not counted
+	Versioned int
+	Bytes     int64
+	Warnings  []Problem
+	Duration  time.Duration
+}
+
+// maxReported bounds how many broken references one error lists.
+const maxReported = 20
+
+// Build runs the build stage for cfg and replaces the output directory with
+// the result. On error the previous output is left as it was.
+func Build(ctx context.Context, cfg config.Config) (*Result, error) {
+	start := time.Now()
+	srcDir := cfg.Path(cfg.Src)
+	src, err := filepath.Abs(srcDir)
+	if err != nil {
+		return nil, err
+	}
+	out, err := filepath.Abs(cfg.Path(cfg.Out))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDirs(src, out); err != nil {
+		return nil, err
+	}
+	realOut := realPath(out)
+	files, err := walkSource(ctx, src, globs(cfg.IgnorePatterns()), func(full string) bool {
+		return full == realOut || isStaging(realOut, full)
+	})
+	if err != nil {
+		return nil, err
+	}
+	bundled, err := runBundle(src, cfg.URLPrefix, cfg.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	files = mergeBundle(files, bundled, cfg.Bundle.KeepInputs)
+	unversioned := globs(cfg.UnversionedPatterns())
+	for _, f := range files {
+		f.versioned = !unversioned.match(f.name)
+	}
+	scanProblems, err := readAndScan(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	p, err := makePlan(files, cfg.URLPrefix)
+	if err != nil {
+		return nil, err
+	}
+	problems := append(scanProblems, p.broken...)
+	for i := range problems {
+		problems[i].File = filepath.Join(srcDir, filepath.FromSlash(problems[i].File))
+	}
+	if len(problems) > 0 && cfg.References == config.Strict {
+		return nil, problemsError(problems)
+	}
+
+	staged, err := stage(out)
+	if err != nil {
+		return nil, err
+	}
+	res, err := write(ctx, staged, files, p, cfg, bundled)
+	if err == nil {
+		err = swapIn(staged, out)
+	}
+	if err != nil {
+		return nil, errors.Join(err, os.RemoveAll(staged))
+	}
+	res.Out = out
+	res.Warnings = problems
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// write processes the planned files into staged and adds the manifests.
+func write(ctx context.Context, staged string, files []*file, p *plan, cfg config.Config, bundled *bundleOutput) (*Result, error) {
+	x := newExecutor(staged, p, cfg.KeepOriginals)
+	if err := x.run(ctx, files); err != nil {
+		return nil, err
+	}
+	m := &manifest.Manifest{Version: 1, URLPrefix: cfg.URLPrefix, Files: x.entries}
+	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
+		return nil, err
+	}
+	res := &Result{Manifest: m, Files: x.written}
+	for _, e := range m.Files {
+		res.Bytes += e.Size
+		if e.Versioned {
+			res.Versioned++
+		}
+	}
+	return res, nil
+}
+
+// realPath resolves symbolic links in the existing part of p, so that it
+// compares equal to the paths the walk sees.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(dir, filepath.Base(p))
+	}
+	return p
+}
+
+// mergeBundle puts esbuild's outputs in place of their entry points and,
+// unless keepInputs, leaves out the modules that went into a bundle.
+func mergeBundle(files []*file, b *bundleOutput, keepInputs bool) []*file {
+	if len(b.files) == 0 {
+		return files
+	}
+	replaced := map[string]bool{}
+	for _, f := range b.files {
+		replaced[f.name] = true
+	}
+	kept := files[:0]
+	for _, f := range files {
+		_, input := b.inputs[f.name]
+		_, entry := b.entries[f.name]
+		if replaced[f.name] || (!keepInputs && (input || entry)) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return append(kept, b.files...)
+}
+
+// scanner finds the references in one kind of file.
+type scanner func([]byte) ([]Ref, error)
+
+func scannerFor(name string) scanner {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".css":
+		return func(b []byte) ([]Ref, error) { return scanCSS(b), nil }
+	case ".js", ".mjs":
+		return scanJS
+	case ".html", ".htm":
+		return func(b []byte) ([]Ref, error) { return scanHTML(b), nil }
+	}
+	return nil
+}
+
+// readAndScan reads the files that can hold references and finds them.
+// A file the JS lexer cannot read is a problem, not a failure: its
+// references up to that point are still found.
+func readAndScan(ctx context.Context, files []*file) ([]Problem, error) {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	problems := make([]*Problem, len(files))
+	for i, f := range files {
+		scan := scannerFor(f.name)
+		if scan == nil {
+			continue
+		}
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if f.data == nil {
+				data, err := os.ReadFile(f.path)
+				if err != nil {
+					return fmt.Errorf("reading %s: %w", f.path, err)
+				}
+				f.data = data
+			}
+			refs, err := scan(f.data)
+			f.refs = refs
+			if err != nil {
+				problems[i] = &Problem{File: f.name, Msg: fmt.Sprintf("cannot read all of it as JavaScript (%v); references after that point are not rewritten", err)}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, p := range problems {
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// problemsError is the one error for a build's broken references.
+func problemsError(problems []Problem) error {
+	var b strings.Builder
+	for i, p := range problems {
+		if i == maxReported {
+			fmt.Fprintf(&b, "\n... and %d more", len(problems)-maxReported)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	b.WriteString("\n(set references: lenient to build anyway and leave them unchanged)")
+	return errors.New(b.String())
+}

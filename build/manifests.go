@@ -1,0 +1,83 @@
+package build
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/manifest"
+)
+
+// writeManifests writes assetpipe.json and the configured other manifests,
+// after every file, so that a manifest never names a file not yet written.
+func (x *executor) writeManifests(m *manifest.Manifest, cfg config.Manifests, entries map[string][]string) error {
+	data, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := x.writeManifest(manifest.FileName, data); err != nil {
+		return err
+	}
+	if cfg.Django.Enabled {
+		data, err := manifest.Django(m.Paths(), cfg.Django.Version)
+		if err != nil {
+			return err
+		}
+		if err := x.writeManifest(cfg.Django.Path, data); err != nil {
+			return err
+		}
+	}
+	if cfg.Vite.Enabled {
+		data, err := manifest.Vite(viteChunks(m, entries))
+		if err != nil {
+			return err
+		}
+		if err := x.writeManifest(cfg.Vite.Path, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *executor) writeManifest(name string, data []byte) error {
+	name = path.Clean(name)
+	if err := x.claim(name, "the manifest "+name); err != nil {
+		return err
+	}
+	if err := x.mkdir(path.Dir(name)); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(x.dir, filepath.FromSlash(name)), data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// viteChunks describes the build in Vite's manifest shape: each bundle
+// entry under its source name, with the CSS esbuild split off it, and
+// every other file as a plain asset so that django-vite can look it up too.
+func viteChunks(m *manifest.Manifest, entries map[string][]string) map[string]manifest.ViteChunk {
+	chunks := make(map[string]manifest.ViteChunk, len(m.Files))
+	produced := map[string]bool{}
+	for src, names := range entries {
+		c := manifest.ViteChunk{File: m.Files[names[0]].Path, Src: src, IsEntry: true}
+		for _, css := range names[1:] {
+			c.CSS = append(c.CSS, m.Files[css].Path)
+		}
+		chunks[src] = c
+		for _, n := range names {
+			produced[n] = true
+		}
+	}
+	for name, e := range m.Files {
+		if produced[name] || path.Ext(name) == ".map" {
+			continue
+		}
+		if _, ok := chunks[name]; !ok {
+			chunks[name] = manifest.ViteChunk{File: e.Path, Src: name}
+		}
+	}
+	return chunks
+}

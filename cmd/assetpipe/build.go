@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/muejam/assetpipe/build"
+	"github.com/muejam/assetpipe/config"
+)
+
+// configFlags are the flags every command that reads the configuration has.
+type configFlags struct {
+	file      string
+	src, out  string
+	urlPrefix string
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.file, "config", "c", "", "configuration `FILE` (default ./"+config.DefaultFile+" when present)")
+	fl.StringVar(&f.src, "src", "", "source `DIR` (default from the configuration, else \"static\")")
+	fl.StringVar(&f.out, "out", "", "output `DIR`, replaced as a whole (default from the configuration, else \"dist\")")
+	fl.StringVar(&f.urlPrefix, "url-prefix", "", "URL `PREFIX` the files are served under (default \"/static/\")")
+}
+
+// load reads the configuration and applies the flags over it. Paths given
+// as flags are relative to the working directory, paths in the file to
+// the file's directory.
+func (f *configFlags) load() (config.Config, error) {
+	file := f.file
+	if file == "" {
+		if _, err := os.Stat(config.DefaultFile); err == nil {
+			file = config.DefaultFile
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return config.Config{}, fmt.Errorf("config: %w", err)
+		}
+	}
+	cfg, err := config.Load(file, ".")
+	if err != nil {
+		return cfg, err
+	}
+	for _, o := range []struct {
+		flag string
+		dst  *string
+	}{{f.src, &cfg.Src}, {f.out, &cfg.Out}} {
+		if o.flag == "" {
+			continue
+		}
+		abs, err := filepath.Abs(o.flag)
+		if err != nil {
+			return cfg, err
+		}
+		*o.dst = abs
+	}
+	if f.urlPrefix != "" {
+		cfg.URLPrefix = f.urlPrefix
+		if err := cfg.Validate(); err != nil {
+			return cfg, usageError{fmt.Errorf("--url-prefix: %w", err)}
+		}
+	}
+	return cfg, nil
+}
+
+func newBuildCmd(stdout, stderr io.Writer) *cobra.Command {
+	var flags configFlags
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Fingerprint the source tree into the output directory and write the manifests",
+		Long: `build copies every file of the source tree into the output directory, names
+each versioned file name.<hash>.ext (the first 12 hex digits of the MD5 of its
+final bytes, as Django's ManifestStaticFilesStorage does), rewrites the
+references between files (CSS url() and @import, source maps, HTML, JS
+imports), bundles the configured entry points with esbuild, and writes
+assetpipe.json, staticfiles.json and, when configured, .vite/manifest.json.
+
+The output directory is replaced as a whole and only when the build
+succeeds; a failed build leaves the previous output untouched.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := flags.load()
+			if err != nil {
+				return err
+			}
+			res, err := build.Build(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintf(stderr, "warning: %s\n", w)
+			}
+			fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s\n",
+				res.Files, res.Versioned, size(res.Bytes), display(res.Out), res.Duration.Round(timeUnit(res.Duration)))
+			return nil
+		},
+	}
+	flags.register(cmd)
+	return cmd
+}
