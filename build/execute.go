@@ -87,10 +87,21 @@ func (d *digests) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// streamAbove is the size from which a file that needs no rewriting is
+// streamed through a temporary file instead of read whole: below it, one
+// read and one create cost less than a create and a rename.
+const streamAbove = 8 << 20
+
 func (x *executor) process(f *file) error {
 	data := f.data
 	if rws := x.plan.rewrites[f.name]; len(rws) > 0 {
 		data = x.rewritten(f.data, rws)
+	}
+	if data == nil && f.path != "" && f.size <= streamAbove {
+		var err error
+		if data, err = os.ReadFile(f.path); err != nil {
+			return fmt.Errorf("reading %s: %w", f.path, err)
+		}
 	}
 	d := newDigests()
 	var tmp string

@@ -28,10 +28,7 @@ func scanCSS(src []byte) []Ref {
 		case css.WhitespaceToken:
 			continue // keeps afterImport
 		case css.CommentToken:
-			body := data[2:]
-			if len(body) >= 4 && bytes.HasSuffix(body, []byte("*/")) {
-				body = body[:len(body)-2]
-			}
+			body := bytes.TrimSuffix(data[2:], []byte("*/")) // EOF may end it unclosed
 			if s, e := scanSourceMapURL(body); e > s {
 				refs = scanAppend(refs, start+2+s, start+2+e, data[2+s:2+e])
 			}
@@ -196,11 +193,7 @@ func scanEqFold(b []byte, s string) bool {
 		return false
 	}
 	for i := range len(b) {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
+		if lowerASCII(b[i]) != s[i] {
 			return false
 		}
 	}

@@ -75,8 +75,8 @@ func scanHTML(src []byte) []Ref {
 			case htmlCSS:
 				refs = shiftRefs(refs, scanCSS(raw), start)
 			case htmlJS:
-				js, _ := scanJS(raw) // keep what was found before an error
-				refs = shiftRefs(refs, js, start)
+				found, _ := scanJS(raw) // keep what was found before an error
+				refs = shiftRefs(refs, found, start)
 			}
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			var name []byte

@@ -51,9 +51,15 @@ var regexKeywords = map[js.TokenType]bool{
 // absolute paths, and sourceMappingURL comments. If the lexer fails it
 // returns the references found before that point with the error.
 func scanJS(src []byte) ([]Ref, error) {
-	l := js.NewLexer(scanInput(src))
-	s := jsScan{src: src, regexOK: true}
 	off := 0
+	if bytes.HasPrefix(src, []byte("#!")) { // a hashbang line, which the lexer rejects
+		off = len(src)
+		if i := bytes.IndexAny(src, "\r\n"); i >= 0 {
+			off = i
+		}
+	}
+	l := js.NewLexer(scanInput(src[off:]))
+	s := jsScan{src: src, regexOK: true}
 	for {
 		tt, data := l.Next()
 		if (tt == js.DivToken || tt == js.DivEqToken) && s.regexOK {

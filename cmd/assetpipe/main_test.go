@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -21,4 +22,31 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 	})
+}
+
+func TestExitCodes(t *testing.T) {
+	src := t.TempDir()
+	if err := os.WriteFile(src+"/a.css", []byte("a { background: url(gone.png) }"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--help"}, exitOK},
+		{[]string{"build", "--help"}, exitOK},
+		{[]string{"build", "--src", t.TempDir(), "--out", t.TempDir() + "/out"}, exitOK},
+		{[]string{"build", "--src", src, "--out", t.TempDir() + "/out"}, exitFailure},
+		{[]string{"build", "--src", "/no/such/dir", "--out", t.TempDir() + "/out"}, exitFailure},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"build", "--bogus"}, exitUsage},
+		{[]string{"build", "extra"}, exitUsage},
+		{[]string{"build", "--src", src, "--url-prefix", "no-slash"}, exitUsage},
+	}
+	for _, tt := range tests {
+		var out, errOut strings.Builder
+		if got := run(context.Background(), tt.args, &out, &errOut); got != tt.want {
+			t.Errorf("assetpipe %v: exit %d, want %d\nstdout: %s\nstderr: %s", tt.args, got, tt.want, out.String(), errOut.String())
+		}
+	}
 }
