@@ -199,3 +199,10 @@ func scanEqFold(b []byte, s string) bool {
 	}
 	return true
 }
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

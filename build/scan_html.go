@@ -98,10 +98,18 @@ func shiftRefs(refs, more []Ref, by int) []Ref {
 	return refs
 }
 
-// lexTag splits the raw text of a start tag into its name and attributes
-// as the HTML tokenizer does (and as x/net/html's own tokenizer does, so
-// both agree on where the tag ends). A repeated attribute is dropped, as
-// browsers drop it.
+// htmlAttrNames are the attributes tagRefs looks at. lexTag keeps only
+// these, so that its check for repeats stays short however many
+// attributes a tag has.
+var htmlAttrNames = []string{
+	"src", "href", "xlink:href", "poster", "data", "srcset", "imagesrcset",
+	"style", "content", "property", "name", "type",
+}
+
+// lexTag splits the raw text of a start tag into its name and the
+// attributes in htmlAttrNames as the HTML tokenizer does (and as
+// x/net/html's tokenizer does, so both agree on where the tag ends). A
+// repeated attribute is dropped, as browsers drop it.
 func lexTag(tag []byte, attrs []htmlAttr) ([]byte, []htmlAttr) {
 	i := 1 // after <
 	for i < len(tag) && !isHTMLSpace(tag[i]) && tag[i] != '/' && tag[i] != '>' {
@@ -145,16 +153,25 @@ func lexTag(tag []byte, attrs []htmlAttr) ([]byte, []htmlAttr) {
 				a.start, a.end = j, i
 			}
 		}
-		if !hasAttr(attrs, a.name) {
+		if wantedAttr(a.name) && !hasAttr(attrs, a.name) {
 			attrs = append(attrs, a)
 		}
 	}
 	return name, attrs
 }
 
+func wantedAttr(name []byte) bool {
+	for _, n := range htmlAttrNames {
+		if scanEqFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasAttr(attrs []htmlAttr, name []byte) bool {
 	for _, a := range attrs {
-		if asciiEqualFold(a.name, name) {
+		if bytes.EqualFold(a.name, name) { // only ASCII names are kept
 			return true
 		}
 	}
@@ -341,27 +358,6 @@ func unescapeAttr(raw []byte) string {
 		i = j
 	}
 	return b.String()
-}
-
-// asciiEqualFold compares attribute names as HTML does: only ASCII
-// letters fold (bytes.EqualFold would also match "K" with "k").
-func asciiEqualFold(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 func isAlnum(c byte) bool {
