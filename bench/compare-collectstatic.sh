@@ -11,11 +11,14 @@ tree=${1:-"${XDG_CACHE_HOME:-$HOME/.cache}/assetpipe-test/realtree-v1/tree"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/assetpipe" ./cmd/assetpipe
+py=$PWD/bench/collectstatic.py
+# Neither command may see this repository's assetpipe.yaml.
+cd "$work"
 echo "tree: $tree ($(find "$tree" -type f | wc -l) files, $(du -sh "$tree" | cut -f1))"
 hyperfine --warmup 2 --runs "${RUNS:-15}" --export-json "$work/result.json" \
   --prepare "rm -rf $work/ap $work/dj" \
   -n assetpipe "$work/assetpipe build --src $tree --out $work/ap" \
-  -n collectstatic "/usr/bin/python3 bench/collectstatic.py $tree $work/dj"
+  -n collectstatic "/usr/bin/python3 $py $tree $work/dj"
 python3 - "$work/result.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}

@@ -14,11 +14,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/muejam/assetpipe/config"
 	"github.com/muejam/assetpipe/manifest"
@@ -70,27 +67,11 @@ func Build(ctx context.Context, cfg config.Config) (*Result, error) {
 	for _, f := range files {
 		f.versioned = !unversioned.match(f.name)
 	}
-	scanProblems, err := readAndScan(ctx, files)
-	if err != nil {
-		return nil, err
-	}
-	p, err := makePlan(files, cfg.URLPrefix)
-	if err != nil {
-		return nil, err
-	}
-	problems := append(scanProblems, p.broken...)
-	for i := range problems {
-		problems[i].File = filepath.Join(srcDir, filepath.FromSlash(problems[i].File))
-	}
-	if len(problems) > 0 && cfg.References == config.Strict {
-		return nil, problemsError(problems)
-	}
-
 	staged, err := stage(out)
 	if err != nil {
 		return nil, err
 	}
-	res, err := write(ctx, staged, files, p, cfg, bundled)
+	res, problems, err := write(ctx, staged, files, cfg, bundled)
 	if err == nil {
 		err = swapIn(staged, out)
 	}
@@ -103,15 +84,32 @@ func Build(ctx context.Context, cfg config.Config) (*Result, error) {
 	return res, nil
 }
 
-// write processes the planned files into staged and adds the manifests.
-func write(ctx context.Context, staged string, files []*file, p *plan, cfg config.Config, bundled *bundleOutput) (*Result, error) {
-	x := newExecutor(staged, p, cfg.KeepOriginals)
-	if err := x.run(ctx, files); err != nil {
-		return nil, err
+// write builds into staged: the files without references at once, the
+// others in the order the plan gives, then the manifests. It returns the
+// problems found, which are an error when references are strict.
+func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput) (*Result, []Problem, error) {
+	x := newExecutor(staged, cfg.KeepOriginals)
+	problems, err := x.scanOrWrite(ctx, files)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := makePlan(files, cfg.URLPrefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	problems = append(problems, p.broken...)
+	for i := range problems {
+		problems[i].File = filepath.Join(cfg.Path(cfg.Src), filepath.FromSlash(problems[i].File))
+	}
+	if len(problems) > 0 && cfg.References == config.Strict {
+		return nil, nil, problemsError(problems)
+	}
+	if err := x.writePlanned(ctx, files, p); err != nil {
+		return nil, nil, err
 	}
 	m := &manifest.Manifest{Version: 1, URLPrefix: cfg.URLPrefix, Files: x.entries}
 	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res := &Result{Manifest: m, Files: x.written}
 	for _, e := range m.Files {
@@ -120,7 +118,7 @@ func write(ctx context.Context, staged string, files []*file, p *plan, cfg confi
 			res.Versioned++
 		}
 	}
-	return res, nil
+	return res, problems, nil
 }
 
 // realPath resolves symbolic links in the existing part of p, so that it
@@ -170,49 +168,6 @@ func scannerFor(name string) scanner {
 		return func(b []byte) ([]Ref, error) { return scanHTML(b), nil }
 	}
 	return nil
-}
-
-// readAndScan reads the files that can hold references and finds them.
-// A file the JS lexer cannot read is a problem, not a failure: its
-// references up to that point are still found.
-func readAndScan(ctx context.Context, files []*file) ([]Problem, error) {
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * runtime.GOMAXPROCS(0))
-	problems := make([]*Problem, len(files))
-	for i, f := range files {
-		scan := scannerFor(f.name)
-		if scan == nil {
-			continue
-		}
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if f.data == nil {
-				data, err := os.ReadFile(f.path)
-				if err != nil {
-					return fmt.Errorf("reading %s: %w", f.path, err)
-				}
-				f.data = data
-			}
-			refs, err := scan(f.data)
-			f.refs = refs
-			if err != nil {
-				problems[i] = &Problem{File: f.name, Msg: fmt.Sprintf("cannot read all of it as JavaScript (%v); references after that point are not rewritten", err)}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var out []Problem
-	for _, p := range problems {
-		if p != nil {
-			out = append(out, *p)
-		}
-	}
-	return out, nil
 }
 
 // problemsError is the one error for a build's broken references.

@@ -3,6 +3,7 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,11 @@ func runBundle(src, prefix string, b config.Bundle) (*bundleOutput, error) {
 	if len(b.EntryPoints) == 0 {
 		return out, nil
 	}
+	for _, e := range b.EntryPoints {
+		if _, err := os.Stat(filepath.Join(src, filepath.FromSlash(e))); err != nil {
+			return nil, fmt.Errorf("bundle.entry_points: %s is not in the source directory %s", e, src)
+		}
+	}
 	target, ok := esbuildTargets[b.Target]
 	if !ok {
 		return nil, fmt.Errorf("bundle.target: unknown esbuild target %q", b.Target)
@@ -83,7 +89,7 @@ func runBundle(src, prefix string, b config.Bundle) (*bundleOutput, error) {
 		if err != nil || !filepath.IsLocal(rel) {
 			return nil, fmt.Errorf("esbuild wrote %s outside the source tree", of.Path)
 		}
-		out.files = append(out.files, &file{name: filepath.ToSlash(rel), size: int64(len(of.Contents)), data: of.Contents})
+		out.files = append(out.files, &file{name: filepath.ToSlash(rel), data: of.Contents})
 	}
 	var meta struct {
 		Outputs map[string]struct {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -25,7 +26,6 @@ import (
 // level, each level in parallel.
 type executor struct {
 	dir           string
-	plan          *plan
 	keepOriginals bool
 
 	mu      sync.Mutex
@@ -36,29 +36,91 @@ type executor struct {
 	written int
 }
 
-func newExecutor(dir string, p *plan, keepOriginals bool) *executor {
+func newExecutor(dir string, keepOriginals bool) *executor {
 	return &executor{
-		dir: dir, plan: p, keepOriginals: keepOriginals,
+		dir: dir, keepOriginals: keepOriginals,
 		outName: map[string]string{}, entries: map[string]manifest.Entry{},
 		claimed: map[string]string{}, madeDir: map[string]bool{"": true, ".": true},
 	}
 }
 
-func (x *executor) run(ctx context.Context, files []*file) error {
+// scanOrWrite reads and scans every file that can hold references and,
+// at the same time, writes every other file: those have no references, so
+// their names depend on nothing and they need not wait for the plan. The
+// files scanned go first, as they take longest. A file the JS lexer cannot
+// read is a problem, not a failure: the references before that point are
+// still found.
+func (x *executor) scanOrWrite(ctx context.Context, files []*file) ([]Problem, error) {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	problems := make([]*Problem, len(files))
+	order := make([]int, 0, len(files))
+	for i, f := range files {
+		if scannerFor(f.name) != nil {
+			order = append(order, i)
+		}
+	}
+	for i, f := range files {
+		if scannerFor(f.name) == nil {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		f := files[i]
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			scan := scannerFor(f.name)
+			if scan == nil {
+				return x.process(f, nil)
+			}
+			if f.data == nil {
+				data, err := os.ReadFile(f.path)
+				if err != nil {
+					return fmt.Errorf("reading %s: %w", f.path, err)
+				}
+				f.data = data
+			}
+			refs, err := scan(f.data)
+			f.refs = refs
+			if err != nil {
+				problems[i] = &Problem{File: f.name, Msg: fmt.Sprintf("cannot read all of it as JavaScript (%v); references after that point are not rewritten", err)}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, p := range problems {
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// writePlanned writes the files not written yet, level by level.
+func (x *executor) writePlanned(ctx context.Context, files []*file, p *plan) error {
 	byName := make(map[string]*file, len(files))
 	for _, f := range files {
 		byName[f.name] = f
 	}
-	for _, level := range x.plan.levels {
+	for _, level := range p.levels {
 		g, ctx := errgroup.WithContext(ctx)
 		g.SetLimit(2 * runtime.GOMAXPROCS(0))
 		for _, name := range level {
 			f := byName[name]
+			if f.written {
+				continue
+			}
 			g.Go(func() error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				return x.process(f)
+				return x.process(f, p.rewrites[name])
 			})
 		}
 		if err := g.Wait(); err != nil {
@@ -92,26 +154,22 @@ func (d *digests) Write(p []byte) (int, error) {
 // read and one create cost less than a create and a rename.
 const streamAbove = 8 << 20
 
-func (x *executor) process(f *file) error {
+// process rewrites, hashes and writes one file.
+func (x *executor) process(f *file, rws []rewrite) error {
 	data := f.data
-	if rws := x.plan.rewrites[f.name]; len(rws) > 0 {
+	if len(rws) > 0 {
 		data = x.rewritten(f.data, rws)
-	}
-	if data == nil && f.path != "" && f.size <= streamAbove {
-		var err error
-		if data, err = os.ReadFile(f.path); err != nil {
-			return fmt.Errorf("reading %s: %w", f.path, err)
-		}
 	}
 	d := newDigests()
 	var tmp string
-	if data != nil {
-		d.Write(data)
-	} else {
+	if data == nil {
 		var err error
-		if tmp, err = x.copyHashing(f.path, d); err != nil {
+		if data, tmp, err = x.load(f.path, d); err != nil {
 			return err
 		}
+	}
+	if tmp == "" {
+		d.Write(data)
 	}
 	out := f.name
 	if f.versioned {
@@ -153,17 +211,37 @@ func (x *executor) process(f *file) error {
 		Versioned:   f.versioned,
 	}
 	x.written++
+	f.written = true
 	return nil
+}
+
+// load reads a file that needs no rewriting: whole when it is small, else
+// copied into the staging directory under a temporary name while hashed.
+func (x *executor) load(src string, d *digests) (data []byte, tmp string, err error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", src, err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", src, err)
+	}
+	if fi.Size() > streamAbove {
+		tmp, err = x.copyHashing(src, in, d)
+		return nil, tmp, err
+	}
+	// Room for one more read, which finds the end.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(in); err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", src, err)
+	}
+	return buf.Bytes(), "", nil
 }
 
 // copyHashing copies a file that needs no rewriting into the staging
 // directory under a temporary name, hashing it on the way: one read.
-func (x *executor) copyHashing(src string, d *digests) (string, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", src, err)
-	}
-	defer in.Close()
+func (x *executor) copyHashing(src string, in io.Reader, d *digests) (string, error) {
 	tmp, err := os.CreateTemp(x.dir, ".part-*")
 	if err != nil {
 		return "", fmt.Errorf("staging %s: %w", src, err)

@@ -11,10 +11,10 @@ import (
 type file struct {
 	name      string // logical name: slash-separated, relative to the source root
 	path      string // where to read it; "" when data came from the bundler
-	size      int64
 	data      []byte // contents, for scanned and bundled files only
 	refs      []Ref  // references found in data
 	versioned bool
+	written   bool // set by the one goroutine that wrote it
 }
 
 // rewrite is one reference that changes because its target is versioned.

@@ -73,11 +73,7 @@ func (w *walker) dir(real, logical string) error {
 				return err
 			}
 		case typ.IsRegular():
-			fi, err := os.Stat(full)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", full, err)
-			}
-			w.files = append(w.files, &file{name: name, path: full, size: fi.Size()})
+			w.files = append(w.files, &file{name: name, path: full})
 		}
 	}
 	return nil
