@@ -27,6 +27,7 @@ import (
 type executor struct {
 	dir           string
 	keepOriginals bool
+	streamAbove   int64
 
 	mu      sync.Mutex
 	outName map[string]string         // logical name → output name
@@ -38,7 +39,7 @@ type executor struct {
 
 func newExecutor(dir string, keepOriginals bool) *executor {
 	return &executor{
-		dir: dir, keepOriginals: keepOriginals,
+		dir: dir, keepOriginals: keepOriginals, streamAbove: streamAbove,
 		outName: map[string]string{}, entries: map[string]manifest.Entry{},
 		claimed: map[string]string{}, madeDir: map[string]bool{"": true, ".": true},
 	}
@@ -227,7 +228,7 @@ func (x *executor) load(src string, d *digests) (data []byte, tmp string, err er
 	if err != nil {
 		return nil, "", fmt.Errorf("reading %s: %w", src, err)
 	}
-	if fi.Size() > streamAbove {
+	if fi.Size() > x.streamAbove {
 		tmp, err = x.copyHashing(src, in, d)
 		return nil, tmp, err
 	}

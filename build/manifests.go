@@ -43,7 +43,7 @@ func (x *executor) writeManifests(m *manifest.Manifest, cfg config.Manifests, en
 
 func (x *executor) writeManifest(name string, data []byte) error {
 	name = path.Clean(name)
-	if err := x.claim(name, "the manifest "+name); err != nil {
+	if err := x.claim(name, "the manifest"); err != nil {
 		return err
 	}
 	if err := x.mkdir(path.Dir(name)); err != nil {

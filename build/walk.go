@@ -30,15 +30,18 @@ type walker struct {
 	root   string
 	ignore globs
 	skip   func(full string) bool
-	seen   map[string]bool // real directories entered, against link loops
+	seen   map[string]bool // real directories being walked, against link loops
 	files  []*file
 }
 
 func (w *walker) dir(real, logical string) error {
+	// Only a directory that contains itself is skipped: a link to a
+	// sibling directory publishes its files under both names.
 	if w.seen[real] {
 		return nil
 	}
 	w.seen[real] = true
+	defer delete(w.seen, real)
 	entries, err := os.ReadDir(real)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", real, err)
