@@ -120,6 +120,16 @@ func TestScanJS(t *testing.T) {
 		{"nested templates", "x = `a${`b${`c${import(\"./n.js\")}`}`}d`", raws("./n.js")},
 		{"object in substitution", "x = `${ {a: 1}.a }`; import \"./o.js\"", raws("./o.js")},
 		{"import in substitution", "x = `${import(\"./real.js\")} import \"./fake.js\"`", raws("./real.js")},
+		// lexer corners
+		{"byte order mark", "\uFEFFimport \"./b.js\"", raws("./b.js")},
+		{"unicode spaces", "x = y\u00a0/ 2; b = \"/\";\u2028import \"./u.js\"", raws("./u.js")},
+		{"html close comment", "x = 1\n--> import \"./no.js\"\nimport \"./h.js\"", raws("./h.js")},
+		{"html open comment", "a <!-- import \"./no.js\"\nimport \"./h.js\"", raws("./h.js")},
+		{"escaped keyword is a name", "\\u0069mport(\"./no.js\"); import(\"./e.js\")", raws("./e.js")},
+		{"regex after for await", "for await (x of y) /'/.test(z); import \"./f.js\"", raws("./f.js")},
+		{"keyword after optional chain", "a?.return / 2; b = \"/\"; import \"./k.js\"", raws("./k.js")},
+		{"numbers", "x = 1.5e-3 / .5 / 0x1F / 1_000n / 1..a; b = \"/\"; import \"./n.js\"", raws("./n.js")},
+		{"braces in substitution", "`${ {a: `${ {b: 1}.b }`}.a }`; import \"./t.js\"", raws("./t.js")},
 		{"hashbang", "#!/usr/bin/env node\nimport \"./cli.js\"", raws("./cli.js")},
 		{"hashbang only", "#!/usr/bin/env node", nil},
 		{"empty", ``, nil},
@@ -155,6 +165,9 @@ func TestScanJSError(t *testing.T) {
 		{"unterminated regex", "import \"./a.js\"; x = /abc\n", raws("./a.js"), "line 1"},
 		{"unterminated comment", "import \"./a.js\"; /* x", raws("./a.js"), "comment"},
 		{"bad character", "import \"./a.js\"; @", raws("./a.js"), "unexpected"},
+		{"hash at the end", "import \"./a.js\"; #", raws("./a.js"), "unexpected"},
+		{"unterminated regex class", "import \"./a.js\"; x = /[/]", raws("./a.js"), "line 1"},
+		{"unterminated substitution", "import \"./a.js\"; `${a`", raws("./a.js"), "template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,4 +215,57 @@ func FuzzScanJS(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// jsBenchInput returns about size bytes of JavaScript shaped like real
+// code: modules that start with imports, then unminified code with JSDoc,
+// line comments and tab indentation, jQuery-style code, and minified code
+// dense with regular expressions, templates and strings.
+func jsBenchInput(size int) []byte {
+	header := "import { Vector3, Matrix4 } from \"./math/index.js\";\nimport * as utils from '../utils.js';\n" +
+		"export { Loader } from \"./loaders/Loader.js\";\n\n"
+	body := []string{
+		"/**\n * Returns the distance between two points.\n *\n * @param {Vector3} a - The first point.\n" +
+			" * @param {Vector3} b - The second point.\n * @return {number} The distance.\n */\n" +
+			"export function distance( a, b ) {\n\n\tconst dx = a.x - b.x, dy = a.y - b.y;\n" +
+			"\treturn Math.sqrt( dx * dx + dy * dy ) / 2;\n\n}\n\n",
+		"class Loader extends Base {\n\n\tconstructor( manager ) {\n\n\t\tsuper( manager );\n\t\tthis.path = '';\n" +
+			"\t\tthis.crossOrigin = 'anonymous';\n\n\t}\n\n\tload( url, onLoad, onError ) {\n\n" +
+			"\t\t// resolve relative to the base path\n\t\tconst full = `${ this.path }${ url }?v=${ Date.now() }`;\n" +
+			"\t\tif ( /^data:/.test( url ) ) return onLoad( url );\n" +
+			"\t\treturn fetch( full ).then( ( response ) => response.json() ).catch( onError );\n\n\t}\n\n}\n\n",
+		"jQuery.fn.extend( {\n\tattr: function( name, value ) {\n\t\treturn access( this, jQuery.attr, name, value, arguments.length > 1 );\n" +
+			"\t},\n\n\tremoveAttr: function( name ) {\n\t\treturn this.each( function() {\n" +
+			"\t\t\tjQuery.removeAttr( this, name );\n\t\t} );\n\t}\n} );\n" +
+			"var rfocusable = /^(?:input|select|textarea|button)$/i,\n\trclickable = /^(?:a|area)$/i;\n\n",
+		"var r=/[\\w\\-\\/]+\\.(?:png|jpe?g)$/i,n=function(e,t){return e.replace(r,\"\").split(\"/\")[t]||\"\"}," +
+			"o={a:1,b:\"x\",c:'y'},s=o.a/2|0;if(s>1)n(\"a/b\",1);for(var i=0;i<10;i++)s+=i%3?1:-1;" +
+			"!function(e,t){\"object\"==typeof exports&&\"undefined\"!=typeof module?module.exports=t():e.lib=t()}(this," +
+			"function(){\"use strict\";const e=`tpl ${1+2} and ${`nested ${\"s\"}`}`;return{e:e,re:/\\d+(?:\\.\\d+)?/g}});\n",
+	}
+	footer := "const worker = new URL( \"./worker.js\", import.meta.url );\n" +
+		"const lazy = () => import( \"./lazy-chunk.js\" );\n\n"
+	var b strings.Builder
+	for b.Len() < size {
+		b.WriteString(header)
+		for range 4 {
+			for _, s := range body {
+				b.WriteString(s)
+			}
+		}
+		b.WriteString(footer)
+	}
+	b.WriteString("//# sourceMappingURL=bundle.js.map\n")
+	return []byte(b.String())
+}
+
+func BenchmarkScanJS(b *testing.B) {
+	src := jsBenchInput(2 << 20)
+	if _, err := scanJS(src); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		scanJS(src)
+	}
 }
