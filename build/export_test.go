@@ -5,7 +5,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"testing"
 )
+
+// RealTree is the real asset tree, assembled from npm on first use.
+func RealTree(t testing.TB) string { return realTree(t) }
 
 // CheckOutput scans a built output directory with the same scanners the
 // build uses and resolves every reference among the output's own files:

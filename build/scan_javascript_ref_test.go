@@ -345,19 +345,11 @@ func FuzzScanJSDifferential(f *testing.F) {
 }
 
 // TestScanJSMatchesReferenceOnRealFiles compares scanJS with the reference
-// on the JavaScript of the real asset tree, when TestRealTree has
-// assembled it.
+// on the JavaScript of the real asset tree.
 func TestScanJSMatchesReferenceOnRealFiles(t *testing.T) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Skip(err)
-	}
-	tree := filepath.Join(cache, "assetpipe-test", "realtree-v1", "tree")
-	if _, err := os.Stat(tree); err != nil {
-		t.Skip("no real asset tree; run TestRealTree first")
-	}
+	tree := realTree(t)
 	n := 0
-	err = filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") && !strings.HasSuffix(p, ".mjs") {
 			return err
 		}
