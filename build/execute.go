@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -203,14 +202,7 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.outName[f.name] = out
-	x.entries[f.name] = manifest.Entry{
-		Path:        out,
-		Size:        d.size,
-		SHA256:      hex.EncodeToString(d.sha256.Sum(nil)),
-		Integrity:   "sha384-" + base64.StdEncoding.EncodeToString(d.sha384.Sum(nil)),
-		ContentType: manifest.ContentType(f.name),
-		Versioned:   f.versioned,
-	}
+	x.entries[f.name] = manifest.EntryOf(out, d.size, d.sha256.Sum(nil), d.sha384.Sum(nil), f.versioned)
 	x.written++
 	f.written = true
 	return nil

@@ -60,11 +60,17 @@ func New(urlPrefix string) *Manifest {
 func NewEntry(outPath string, data []byte, versioned bool) Entry {
 	s256 := sha256.Sum256(data)
 	s384 := sha512.Sum384(data)
+	return EntryOf(outPath, int64(len(data)), s256[:], s384[:], versioned)
+}
+
+// EntryOf describes the output file at outPath from digests computed while
+// it was written, for callers that stream files rather than hold them.
+func EntryOf(outPath string, size int64, sha256Sum, sha384Sum []byte, versioned bool) Entry {
 	return Entry{
 		Path:        outPath,
-		Size:        int64(len(data)),
-		SHA256:      hex.EncodeToString(s256[:]),
-		Integrity:   integrityPrefix + base64.StdEncoding.EncodeToString(s384[:]),
+		Size:        size,
+		SHA256:      hex.EncodeToString(sha256Sum),
+		Integrity:   integrityPrefix + base64.StdEncoding.EncodeToString(sha384Sum),
 		ContentType: ContentType(outPath),
 		Versioned:   versioned,
 	}
