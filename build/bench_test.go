@@ -70,13 +70,20 @@ func genTree(tb testing.TB, dir string, n int) {
 	}
 }
 
+// generatedConfig is the default configuration over a generated tree of
+// about n files, with the output in a temporary directory.
+func generatedConfig(tb testing.TB, n int) config.Config {
+	tb.Helper()
+	cfg := config.Default()
+	cfg.Src = tb.TempDir()
+	genTree(tb, cfg.Src, n)
+	cfg.Out = filepath.Join(tb.TempDir(), "dist")
+	return cfg
+}
+
 // BenchmarkBuild is a full build of a generated tree of ~2,000 files.
 func BenchmarkBuild(b *testing.B) {
-	src := b.TempDir()
-	genTree(b, src, 2000)
-	cfg := config.Default()
-	cfg.Src = src
-	cfg.Out = filepath.Join(b.TempDir(), "dist")
+	cfg := generatedConfig(b, 2000)
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := build.Build(context.Background(), cfg)
@@ -88,11 +95,7 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 func TestGeneratedTreeBuilds(t *testing.T) {
-	src := t.TempDir()
-	genTree(t, src, 400)
-	cfg := config.Default()
-	cfg.Src = src
-	cfg.Out = filepath.Join(t.TempDir(), "dist")
+	cfg := generatedConfig(t, 400)
 	res, err := build.Build(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
