@@ -28,8 +28,11 @@ type Result struct {
 	Files     int // files written, manifests not counted
 	Versioned int
 	Bytes     int64
+	Reused    int // files copied as they were, known to the cache: not read, hashed or scanned
 	Warnings  []Problem
 	Duration  time.Duration
+
+	scanned, hashed int // files scanned and files hashed, for tests of the cache
 }
 
 // maxReported bounds how many broken references one error lists.
@@ -38,6 +41,12 @@ const maxReported = 20
 // Build runs the build stage for cfg and replaces the output directory with
 // the result. On error the previous output is left as it was.
 func Build(ctx context.Context, cfg config.Config) (*Result, error) {
+	return build(ctx, cfg, time.Now().Add(-racyWindow))
+}
+
+// build is Build with the time from which changed files are too fresh for
+// the source index to record, which tests move.
+func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Result, error) {
 	start := time.Now()
 	srcDir := cfg.Path(cfg.Src)
 	src, err := filepath.Abs(srcDir)
@@ -71,12 +80,18 @@ func Build(ctx context.Context, cfg config.Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, problems, err := write(ctx, staged, files, cfg, bundled)
+	index := openIndex(cfg.CacheDir(), racyBefore)
+	res, problems, err := write(ctx, staged, files, cfg, bundled, index)
 	if err == nil {
 		err = swapIn(staged, out)
 	}
 	if err != nil {
 		return nil, errors.Join(err, os.RemoveAll(staged))
+	}
+	if err := index.save(); err != nil {
+		// The output is complete; a cache that cannot be written only
+		// costs the next build time.
+		problems = append(problems, Problem{File: cfg.CacheDir(), Msg: err.Error()})
 	}
 	res.Out = out
 	res.Warnings = problems
@@ -87,8 +102,8 @@ func Build(ctx context.Context, cfg config.Config) (*Result, error) {
 // write builds into staged: the files without references at once, the
 // others in the order the plan gives, then the manifests. It returns the
 // problems found, which are an error when references are strict.
-func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput) (*Result, []Problem, error) {
-	x := newExecutor(staged, cfg.KeepOriginals)
+func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput, index *sourceIndex) (*Result, []Problem, error) {
+	x := newExecutor(staged, cfg.KeepOriginals, index)
 	problems, err := x.scanOrWrite(ctx, files)
 	if err != nil {
 		return nil, nil, err
@@ -111,7 +126,7 @@ func write(ctx context.Context, staged string, files []*file, cfg config.Config,
 	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Manifest: m, Files: x.written}
+	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed}
 	for _, e := range m.Files {
 		res.Bytes += e.Size
 		if e.Versioned {

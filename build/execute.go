@@ -1,15 +1,11 @@
 package build
 
 import (
-	"bytes"
 	"context"
-	"crypto/md5"
 	"crypto/sha256"
-	"crypto/sha512"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,6 +23,8 @@ type executor struct {
 	dir           string
 	keepOriginals bool
 	streamAbove   int64
+	index         *sourceIndex // nil without a cache directory
+	bufs          chan []byte  // read buffers for reuse: fresh ones cost page faults
 
 	mu      sync.Mutex
 	outName map[string]string         // logical name → output name
@@ -34,15 +32,23 @@ type executor struct {
 	claimed map[string]string         // output name → who writes it
 	madeDir map[string]bool
 	written int
+	reused  int // files the index spared reading
+	scanned int
+	hashed  int
 }
 
-func newExecutor(dir string, keepOriginals bool) *executor {
+func newExecutor(dir string, keepOriginals bool, index *sourceIndex) *executor {
 	return &executor{
-		dir: dir, keepOriginals: keepOriginals, streamAbove: streamAbove,
+		dir: dir, keepOriginals: keepOriginals, streamAbove: streamAbove, index: index,
+		bufs:    make(chan []byte, 2*runtime.GOMAXPROCS(0)+2),
 		outName: map[string]string{}, entries: map[string]manifest.Entry{},
 		claimed: map[string]string{}, madeDir: map[string]bool{"": true, ".": true},
 	}
 }
+
+// workers is how many files are in flight at once: more than the cores,
+// so that one waiting on the disk leaves a core busy.
+func workers() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // scanOrWrite reads and scans every file that can hold references and,
 // at the same time, writes every other file: those have no references, so
@@ -52,7 +58,7 @@ func newExecutor(dir string, keepOriginals bool) *executor {
 // still found.
 func (x *executor) scanOrWrite(ctx context.Context, files []*file) ([]Problem, error) {
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	g.SetLimit(workers())
 	problems := make([]*Problem, len(files))
 	order := make([]int, 0, len(files))
 	for i, f := range files {
@@ -71,23 +77,9 @@ func (x *executor) scanOrWrite(ctx context.Context, files []*file) ([]Problem, e
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			scan := scannerFor(f.name)
-			if scan == nil {
-				return x.process(f, nil)
-			}
-			if f.data == nil {
-				data, err := os.ReadFile(f.path)
-				if err != nil {
-					return fmt.Errorf("reading %s: %w", f.path, err)
-				}
-				f.data = data
-			}
-			refs, err := scan(f.data)
-			f.refs = refs
-			if err != nil {
-				problems[i] = &Problem{File: f.name, Msg: fmt.Sprintf("cannot read all of it as JavaScript (%v); references after that point are not rewritten", err)}
-			}
-			return nil
+			p, err := x.first(f)
+			problems[i] = p
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -102,6 +94,72 @@ func (x *executor) scanOrWrite(ctx context.Context, files []*file) ([]Problem, e
 	return out, nil
 }
 
+// first is a file's first step: a file the index knows to need no
+// rewriting is copied, any other without references is read, hashed and
+// written, and one that may hold references is read and scanned (unless
+// the index knows its references) for the plan.
+func (x *executor) first(f *file) (*Problem, error) {
+	scan := scannerFor(f.name)
+	if f.data == nil {
+		in, err := openRead(f.path)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		defer in.Close()
+		fi, err := in.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		f.key, f.keyed = keyOf(fi)
+		if f.keyed {
+			f.known, _ = x.index.lookup(f.name, f.key)
+		}
+		if f.known != nil && f.known.plain() {
+			return nil, x.copyKnown(f, in, f.known)
+		}
+		if scan == nil {
+			return nil, x.processOpen(f, in, fi.Size())
+		}
+		if f.data, err = x.readAll(in, fi.Size()); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		f.pooled = true
+	}
+	if scan == nil {
+		f.indexable = true
+		return nil, x.process(f, nil)
+	}
+	if f.known != nil && !refsFit(f.known.refs, len(f.data)) {
+		f.known = nil
+	}
+	if f.known != nil {
+		f.refs = f.known.refs
+	} else {
+		refs, err := scan(f.data)
+		f.refs = refs
+		x.count(&x.scanned)
+		if err != nil {
+			return &Problem{File: f.name, Msg: fmt.Sprintf("cannot read all of it as JavaScript (%v); references after that point are not rewritten", err)}, nil
+		}
+	}
+	f.indexable = true
+	if len(f.refs) == 0 {
+		return nil, x.process(f, nil) // nothing to wait for
+	}
+	return nil, nil
+}
+
+// refsFit reports whether refs lie inside a file of size n: a check that
+// what the index says still fits what was read.
+func refsFit(refs []Ref, n int) bool {
+	for _, r := range refs {
+		if r.End > n {
+			return false
+		}
+	}
+	return true
+}
+
 // writePlanned writes the files not written yet, level by level.
 func (x *executor) writePlanned(ctx context.Context, files []*file, p *plan) error {
 	byName := make(map[string]*file, len(files))
@@ -110,7 +168,7 @@ func (x *executor) writePlanned(ctx context.Context, files []*file, p *plan) err
 	}
 	for _, level := range p.levels {
 		g, ctx := errgroup.WithContext(ctx)
-		g.SetLimit(2 * runtime.GOMAXPROCS(0))
+		g.SetLimit(workers())
 		for _, name := range level {
 			f := byName[name]
 			if f.written {
@@ -130,67 +188,163 @@ func (x *executor) writePlanned(ctx context.Context, files []*file, p *plan) err
 	return nil
 }
 
-// digests are the hashes every output gets: MD5 names it (as Django
-// does), SHA-256 identifies it for publishing, SHA-384 is its SRI.
-type digests struct {
-	md5, sha256, sha384 hash.Hash
-	size                int64
-}
-
-func newDigests() *digests {
-	return &digests{md5: md5.New(), sha256: sha256.New(), sha384: sha512.New384()}
-}
-
-func (d *digests) Write(p []byte) (int, error) {
-	d.md5.Write(p)
-	d.sha256.Write(p)
-	d.sha384.Write(p)
-	d.size += int64(len(p))
-	return len(p), nil
-}
-
 // streamAbove is the size from which a file that needs no rewriting is
 // streamed through a temporary file instead of read whole: below it, one
 // read and one create cost less than a create and a rename.
 const streamAbove = 8 << 20
 
-// process rewrites, hashes and writes one file.
+// process rewrites, hashes and writes one file whose bytes are in f.data,
+// or are read from f.path when f.data is nil. The hashing is skipped when
+// the index holds the digests of the same source after the same rewrites.
 func (x *executor) process(f *file, rws []rewrite) error {
-	data := f.data
-	if len(rws) > 0 {
-		data = x.rewritten(f.data, rws)
+	if f.data == nil {
+		in, err := openRead(f.path)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		defer in.Close()
+		fi, err := in.Stat()
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		return x.processOpen(f, in, fi.Size())
 	}
+	data := f.data
+	var sum [32]byte
+	if len(rws) > 0 {
+		data, sum = x.rewritten(f.data, rws)
+	}
+	e := indexEntry{key: f.key, rewrites: sum, refs: f.refs}
+	if k := f.known; k != nil && k.rewrites == sum {
+		e.md5, e.sha256, e.sha384 = k.md5, k.sha256, k.sha384
+	} else {
+		d := newDigests()
+		d.Write(data)
+		d.sums(&e)
+		x.count(&x.hashed)
+	}
+	out := x.outputName(f, e.md5[:])
+	dst, err := x.prepare(out, f.name)
+	if err != nil {
+		return err
+	}
+	if err := writeNew(dst, data); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	if f.keyed && f.indexable {
+		x.index.record(f.name, e)
+	}
+	if f.pooled {
+		x.putBuf(f.data)
+	}
+	f.data = nil
+	return x.finish(f, out, dst, manifest.EntryOf(out, int64(len(data)), e.sha256[:], e.sha384[:], f.versioned))
+}
+
+// processOpen hashes and writes a file that needs no rewriting from in:
+// read whole when it is small, else copied under a temporary name while
+// hashed.
+func (x *executor) processOpen(f *file, in *os.File, size int64) error {
 	d := newDigests()
-	var tmp string
-	if data == nil {
-		var err error
-		if data, tmp, err = x.load(f.path, d); err != nil {
+	if size > x.streamAbove {
+		tmp, err := x.copyHashing(f.path, in, d)
+		if err != nil {
 			return err
 		}
+		e := indexEntry{key: f.key}
+		d.sums(&e)
+		x.count(&x.hashed)
+		out := x.outputName(f, e.md5[:])
+		dst, err := x.prepare(out, f.name)
+		if err == nil {
+			err = os.Rename(tmp, dst)
+		}
+		if err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		if f.keyed {
+			x.index.record(f.name, e)
+		}
+		return x.finish(f, out, dst, manifest.EntryOf(out, d.size, e.sha256[:], e.sha384[:], f.versioned))
 	}
-	if tmp == "" {
-		d.Write(data)
+	data, err := x.readAll(in, size)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", f.path, err)
 	}
-	out := f.name
-	if f.versioned {
-		out = hashedName(f.name, hex.EncodeToString(d.md5.Sum(nil))[:hashLen])
-	}
-	if err := x.claim(out, f.name); err != nil {
+	f.data, f.pooled, f.indexable = data, true, true
+	return x.process(f, nil)
+}
+
+// copyKnown writes a file whose digests the index holds: the kernel copies
+// it, no byte passes through here. A file changed between its stat and the
+// end of the copy would be published under the wrong hash, so that is
+// checked, and is an error.
+func (x *executor) copyKnown(f *file, in *os.File, e *indexEntry) error {
+	out := x.outputName(f, e.md5[:])
+	dst, err := x.prepare(out, f.name)
+	if err != nil {
 		return err
 	}
-	dst := filepath.Join(x.dir, filepath.FromSlash(out))
-	if err := x.mkdir(path.Dir(out)); err != nil {
-		return err
+	w, err := createNew(dst)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
 	}
-	var err error
-	if tmp != "" {
-		err = os.Rename(tmp, dst)
-	} else {
-		err = os.WriteFile(dst, data, 0o644)
+	n, copied, err := kernelCopy(w, in, e.key.size)
+	if err == nil && !copied {
+		var data []byte
+		if data, err = x.readAll(in, e.key.size); err == nil {
+			n = int64(len(data))
+			_, err = w.Write(data)
+			x.putBuf(data)
+		}
+	}
+	if cerr := w.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
+	fi, err := in.Stat()
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", f.path, err)
+	}
+	if key, _ := keyOf(fi); key != e.key || n != e.key.size {
+		return fmt.Errorf("%s changed during the build; build again", f.path)
+	}
+	x.index.record(f.name, *e)
+	x.count(&x.reused)
+	return x.finish(f, out, dst, manifest.EntryOf(out, e.key.size, e.sha256[:], e.sha384[:], f.versioned))
+}
+
+func (x *executor) count(n *int) {
+	x.mu.Lock()
+	*n++
+	x.mu.Unlock()
+}
+
+// outputName is f's name in the output, given the MD5 of its final bytes.
+func (x *executor) outputName(f *file, md5 []byte) string {
+	if !f.versioned {
+		return f.name
+	}
+	return hashedName(f.name, hex.EncodeToString(md5)[:hashLen])
+}
+
+// prepare claims out for the logical name and makes its directory; it
+// returns the path to write.
+func (x *executor) prepare(out, name string) (string, error) {
+	if err := x.claim(out, name); err != nil {
+		return "", err
+	}
+	if err := x.mkdir(path.Dir(out)); err != nil {
+		return "", err
+	}
+	return filepath.Join(x.dir, filepath.FromSlash(out)), nil
+}
+
+// finish keeps the original name when asked and records the written file.
+func (x *executor) finish(f *file, out, dst string, e manifest.Entry) error {
 	if x.keepOriginals && f.versioned {
 		if err := x.claim(f.name, f.name); err != nil {
 			return err
@@ -202,74 +356,34 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.outName[f.name] = out
-	x.entries[f.name] = manifest.EntryOf(out, d.size, d.sha256.Sum(nil), d.sha384.Sum(nil), f.versioned)
+	x.entries[f.name] = e
 	x.written++
 	f.written = true
 	return nil
 }
 
-// load reads a file that needs no rewriting: whole when it is small, else
-// copied into the staging directory under a temporary name while hashed.
-func (x *executor) load(src string, d *digests) (data []byte, tmp string, err error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", src, err)
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", src, err)
-	}
-	if fi.Size() > x.streamAbove {
-		tmp, err = x.copyHashing(src, in, d)
-		return nil, tmp, err
-	}
-	// Room for one more read, which finds the end.
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(in); err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", src, err)
-	}
-	return buf.Bytes(), "", nil
-}
-
-// copyHashing copies a file that needs no rewriting into the staging
-// directory under a temporary name, hashing it on the way: one read.
-func (x *executor) copyHashing(src string, in io.Reader, d *digests) (string, error) {
-	tmp, err := os.CreateTemp(x.dir, ".part-*")
-	if err != nil {
-		return "", fmt.Errorf("staging %s: %w", src, err)
-	}
-	buf := make([]byte, 256<<10)
-	_, err = io.CopyBuffer(io.MultiWriter(tmp, d), onlyReader{in}, buf)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("copying %s: %w", src, err)
-	}
-	return tmp.Name(), nil
-}
-
-// onlyReader hides WriterTo, so that CopyBuffer uses the buffer given.
-type onlyReader struct{ io.Reader }
-
 // rewritten applies the rewrites to data, using the output names of the
-// targets, which earlier levels have settled.
-func (x *executor) rewritten(data []byte, rws []rewrite) []byte {
+// targets, which earlier levels have settled. It also returns a digest of
+// the rewrites, which with the source's identity identifies the result.
+func (x *executor) rewritten(data []byte, rws []rewrite) ([]byte, [32]byte) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	out := make([]byte, 0, len(data)+len(rws)*(hashLen+1))
+	h := sha256.New()
+	var num [8]byte
 	last := 0
 	for _, rw := range rws {
+		text := renamed(rw.raw, rw.target, x.outName[rw.target.name])
 		out = append(out, data[last:rw.start]...)
-		out = append(out, renamed(rw.raw, rw.target, x.outName[rw.target.name])...)
+		out = append(out, text...)
 		last = rw.end
+		h.Write(binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(num[:0], uint32(rw.start)), uint32(rw.end)))
+		h.Write([]byte(text))
+		h.Write([]byte{0})
 	}
-	return append(out, data[last:]...)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return append(out, data[last:]...), sum
 }
 
 // claim records that out is written for logical name by, and fails when

@@ -2,9 +2,10 @@ package build
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/muejam/assetpipe/config"
 	"github.com/muejam/assetpipe/manifest"
@@ -12,29 +13,36 @@ import (
 
 // writeManifests writes assetpipe.json and the configured other manifests,
 // after every file, so that a manifest never names a file not yet written.
+// They are encoded at once, each on its own core.
 func (x *executor) writeManifests(m *manifest.Manifest, cfg config.Manifests, entries map[string][]string) error {
-	data, err := m.Marshal()
-	if err != nil {
-		return err
+	type output struct {
+		name   string
+		encode func() ([]byte, error)
+		data   []byte
 	}
-	if err := x.writeManifest(manifest.FileName, data); err != nil {
-		return err
-	}
+	outs := []*output{{name: manifest.FileName, encode: m.Marshal}}
 	if cfg.Django.Enabled {
-		data, err := manifest.Django(m.Paths(), cfg.Django.Version)
-		if err != nil {
-			return err
-		}
-		if err := x.writeManifest(cfg.Django.Path, data); err != nil {
-			return err
-		}
+		outs = append(outs, &output{name: cfg.Django.Path, encode: func() ([]byte, error) {
+			return manifest.Django(m.Paths(), cfg.Django.Version)
+		}})
 	}
 	if cfg.Vite.Enabled {
-		data, err := manifest.Vite(viteChunks(m, entries))
-		if err != nil {
+		outs = append(outs, &output{name: cfg.Vite.Path, encode: func() ([]byte, error) {
+			return manifest.Vite(viteChunks(m, entries))
+		}})
+	}
+	var g errgroup.Group
+	for _, o := range outs {
+		g.Go(func() (err error) {
+			o.data, err = o.encode()
 			return err
-		}
-		if err := x.writeManifest(cfg.Vite.Path, data); err != nil {
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if err := x.writeManifest(o.name, o.data); err != nil {
 			return err
 		}
 	}
@@ -49,7 +57,7 @@ func (x *executor) writeManifest(name string, data []byte) error {
 	if err := x.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(x.dir, filepath.FromSlash(name)), data, 0o644); err != nil {
+	if err := writeNew(filepath.Join(x.dir, filepath.FromSlash(name)), data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

@@ -15,6 +15,12 @@ type file struct {
 	refs      []Ref  // references found in data
 	versioned bool
 	written   bool // set by the one goroutine that wrote it
+
+	key       statKey // what stat said when it was opened, if keyed
+	keyed     bool
+	known     *indexEntry // what the source index knew of it, if anything
+	pooled    bool        // data is a reused read buffer
+	indexable bool        // scanned without a problem, or needing no scan: the index may record it
 }
 
 // rewrite is one reference that changes because its target is versioned.

@@ -20,6 +20,9 @@ import (
 // DefaultFile is the configuration file looked for in the working directory.
 const DefaultFile = "assetpipe.yaml"
 
+// DefaultCache is the cache directory, beside the configuration file.
+const DefaultCache = ".assetpipe-cache"
+
 // Reference modes.
 const (
 	Strict  = "strict"
@@ -62,6 +65,9 @@ type Config struct {
 	KeepOriginals bool      `yaml:"keep_originals"`
 	Bundle        Bundle    `yaml:"bundle"`
 	Manifests     Manifests `yaml:"manifests"`
+	// Cache is the directory of work kept between runs (digests of
+	// unchanged sources, compressed variants); "" turns it off.
+	Cache string `yaml:"cache"`
 
 	// Dir is where relative paths start: the config file's directory, or
 	// the working directory when there is no file.
@@ -112,6 +118,7 @@ func Default() Config {
 		Out:        "dist",
 		URLPrefix:  "/static/",
 		References: Strict,
+		Cache:      DefaultCache,
 		Bundle: Bundle{
 			Target:    "es2020",
 			Format:    "esm",
@@ -226,6 +233,14 @@ func (c *Config) IgnorePatterns() []string {
 // UnversionedPatterns is the defaults followed by the configured patterns.
 func (c *Config) UnversionedPatterns() []string {
 	return append(append([]string{}, DefaultUnversioned...), c.Unversioned...)
+}
+
+// CacheDir is the cache directory resolved against Dir, "" when off.
+func (c *Config) CacheDir() string {
+	if c.Cache == "" {
+		return ""
+	}
+	return c.Path(c.Cache)
 }
 
 // Path resolves p against Dir.

@@ -19,6 +19,8 @@ type configFlags struct {
 	file      string
 	src, out  string
 	urlPrefix string
+	cache     string
+	noCache   bool
 }
 
 func (f *configFlags) register(cmd *cobra.Command) {
@@ -27,6 +29,8 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.src, "src", "", "source `DIR` (default from the configuration, else \"static\")")
 	fl.StringVar(&f.out, "out", "", "output `DIR`, replaced as a whole (default from the configuration, else \"dist\")")
 	fl.StringVar(&f.urlPrefix, "url-prefix", "", "URL `PREFIX` the files are served under (default \"/static/\")")
+	fl.StringVar(&f.cache, "cache", "", "cache `DIR` kept between runs (default "+config.DefaultCache+" beside the configuration)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache: do all the work again")
 }
 
 // load reads the configuration and applies the flags over it. Paths given
@@ -48,7 +52,7 @@ func (f *configFlags) load() (config.Config, error) {
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{f.src, &cfg.Src}, {f.out, &cfg.Out}} {
+	}{{f.src, &cfg.Src}, {f.out, &cfg.Out}, {f.cache, &cfg.Cache}} {
 		if o.flag == "" {
 			continue
 		}
@@ -57,6 +61,9 @@ func (f *configFlags) load() (config.Config, error) {
 			return cfg, err
 		}
 		*o.dst = abs
+	}
+	if f.noCache {
+		cfg.Cache = ""
 	}
 	if f.urlPrefix != "" {
 		cfg.URLPrefix = f.urlPrefix
@@ -94,8 +101,12 @@ succeeds; a failed build leaves the previous output untouched.`,
 			for _, w := range res.Warnings {
 				fmt.Fprintf(stderr, "warning: %s\n", w)
 			}
-			fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s\n",
+			fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s",
 				res.Files, res.Versioned, size(res.Bytes), display(res.Out), res.Duration.Round(timeUnit(res.Duration)))
+			if res.Reused > 0 {
+				fmt.Fprintf(stdout, ", %d unchanged", res.Reused)
+			}
+			fmt.Fprintln(stdout)
 			return nil
 		},
 	}

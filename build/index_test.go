@@ -1,0 +1,241 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/muejam/assetpipe/config"
+)
+
+// indexTree is a small tree with every kind of file the index treats
+// differently: plain files, a scanned file without references, and
+// scanned files whose references are rewritten.
+var indexTree = map[string]string{
+	"img/logo.svg":     `<svg xmlns="http://www.w3.org/2000/svg"/>`,
+	"img/dot.png":      "\x89PNG\r\n\x1a\nnot really",
+	"css/site.css":     `body { background: url("../img/logo.svg") } .d { background: url(../img/dot.png) }`,
+	"css/plain.css":    `body { color: red }`,
+	"js/lib.js":        `export const x = 1;`,
+	"js/app.js":        `import { x } from "./lib.js"; console.log(x);`,
+	"index.html":       `<link href="css/site.css" rel="stylesheet"><script type="module" src="js/app.js"></script>`,
+	"robots.txt":       "User-agent: *\n",
+	"fonts/LICENSE":    "free",
+	"data/big.bin":     string(bytes.Repeat([]byte{7}, 70<<10)),
+	"js/vendor.js":     "var a = 1; //# sourceMappingURL=vendor.js.map\n",
+	"js/vendor.js.map": `{"version":3,"sources":[],"mappings":""}`,
+}
+
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// indexConfig is a configuration building src into a fresh directory,
+// with its cache in cache ("" for none).
+func indexConfig(t *testing.T, src, cache string) config.Config {
+	cfg := config.Default()
+	cfg.Dir = t.TempDir()
+	cfg.Src = src
+	cfg.Out = filepath.Join(cfg.Dir, "out")
+	cfg.Cache = cache
+	return cfg
+}
+
+// trusted builds with every file old enough to be recorded, as files are
+// in a tree not edited in the last seconds.
+func trusted(t *testing.T, cfg config.Config) *Result {
+	t.Helper()
+	res, err := build(context.Background(), cfg, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// readOut returns every file of a build's output.
+func readOut(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestIndexSparesUnchangedFilesAndChangesNothing(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	first := trusted(t, indexConfig(t, src, cache))
+	if first.Reused != 0 || first.hashed != len(indexTree) {
+		t.Fatalf("first build: reused %d, hashed %d of %d", first.Reused, first.hashed, len(indexTree))
+	}
+	second := trusted(t, indexConfig(t, src, cache))
+	// Plain files are copied; the four with rewritten references are read
+	// and rewritten but neither scanned nor hashed.
+	if want := len(indexTree) - 4; second.Reused != want || second.scanned != 0 || second.hashed != 0 {
+		t.Fatalf("second build: reused %d (want %d), scanned %d, hashed %d (want 0)", second.Reused, want, second.scanned, second.hashed)
+	}
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readOut(t, second.Out), readOut(t, uncached.Out); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a build from the index differs from one without:\n%v\n%v", got, want)
+	}
+}
+
+// An edit that keeps the size and the modification time is still seen:
+// ctime, which no tool can set back, is part of the key.
+func TestIndexSeesAnEditThatKeepsSizeAndMtime(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	trusted(t, indexConfig(t, src, cache))
+
+	for _, name := range []string{"img/logo.svg", "css/site.css"} {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := bytes.Replace([]byte(indexTree[name]), []byte("svg"), []byte("SVG"), 1)
+		if name == "css/site.css" {
+			data = bytes.Replace([]byte(indexTree[name]), []byte("body"), []byte("main"), 1)
+		}
+		time.Sleep(10 * time.Millisecond) // a ctime tick later
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := trusted(t, indexConfig(t, src, cache))
+	// The page that links the edited CSS is rewritten differently, so it
+	// is hashed again too; only the CSS, whose bytes changed, is scanned.
+	if res.hashed != 3 || res.scanned != 1 {
+		t.Errorf("hashed %d, scanned %d; want the 2 edited files and the page hashed, the CSS scanned", res.hashed, res.scanned)
+	}
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readOut(t, res.Out), readOut(t, uncached.Out); !reflect.DeepEqual(got, want) {
+		t.Fatalf("an edited file was served from the index:\n%v\n%v", got, want)
+	}
+}
+
+// A file changed in the last seconds could change again within the same
+// timestamp tick, so it is not recorded.
+func TestIndexDoesNotRecordFreshFiles(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	for range 2 {
+		res, err := Build(context.Background(), indexConfig(t, src, cache))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reused != 0 || res.hashed != len(indexTree) {
+			t.Fatalf("reused %d, hashed %d: files written just now were trusted", res.Reused, res.hashed)
+		}
+	}
+}
+
+// A damaged index is never trusted: the build does all the work, gives
+// the right output and writes a good index.
+func TestIndexDamagedIsIgnoredAndRewritten(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	trusted(t, indexConfig(t, src, cache))
+	p := filepath.Join(cache, indexFile)
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, damage := range []func([]byte) []byte{
+		func(b []byte) []byte { b[len(b)/2] ^= 1; return b },
+		func(b []byte) []byte { return b[:len(b)-7] },
+		func(b []byte) []byte { return append([]byte("assetpipe build index 0\n"), b[24:]...) },
+		func([]byte) []byte { return nil },
+	} {
+		if err := os.WriteFile(p, damage(bytes.Clone(good)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := trusted(t, indexConfig(t, src, cache))
+		if res.Reused != 0 || res.hashed != len(indexTree) {
+			t.Fatalf("damaged index trusted: reused %d, hashed %d", res.Reused, res.hashed)
+		}
+		if again, _ := os.ReadFile(p); !bytes.Equal(again, good) {
+			t.Fatalf("index not rewritten after damage")
+		}
+	}
+}
+
+func TestIndexDropsRemovedFiles(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	trusted(t, indexConfig(t, src, cache))
+	if err := os.Remove(filepath.Join(src, "fonts", "LICENSE")); err != nil {
+		t.Fatal(err)
+	}
+	trusted(t, indexConfig(t, src, cache))
+	data, err := os.ReadFile(filepath.Join(cache, indexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decodeIndex(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["fonts/LICENSE"]; ok || len(m) != len(indexTree)-1 {
+		t.Fatalf("index holds %d entries, fonts/LICENSE present: %v", len(m), ok)
+	}
+}
+
+func TestIndexEncodingRoundTrips(t *testing.T) {
+	m := map[string]indexEntry{
+		"a/b.css": {key: statKey{dev: 1, ino: 2, size: 3, mtime: -4, ctime: 5}, md5: [16]byte{1}, sha256: [32]byte{2}, sha384: [48]byte{3},
+			rewrites: [32]byte{9}, refs: []Ref{{Start: 1, End: 5, URL: "x.png"}, {Start: 9, End: 9}}},
+		"ü/ß.js": {key: statKey{ino: 1 << 62}},
+	}
+	got, err := decodeIndex(encodeIndex(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameEntries(got, m) {
+		t.Fatalf("round trip:\n%+v\n%+v", got, m)
+	}
+}
+
+func FuzzDecodeIndex(f *testing.F) {
+	f.Add(encodeIndex(map[string]indexEntry{"a": {refs: []Ref{{1, 2, "u"}}}}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		decodeIndex(data) // must not panic
+	})
+}
