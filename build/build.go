@@ -32,7 +32,7 @@ type Result struct {
 	Warnings  []Problem
 	Duration  time.Duration
 
-	scanned, hashed int // files scanned and files hashed, for tests of the cache
+	scanned, hashed, linked int // files scanned, hashed, linked from the previous output: for tests
 }
 
 // maxReported bounds how many broken references one error lists.
@@ -81,13 +81,14 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 		return nil, err
 	}
 	index := openIndex(cfg.CacheDir(), racyBefore)
-	res, problems, err := write(ctx, staged, files, cfg, bundled, index)
+	res, problems, err := write(ctx, staged, files, cfg, bundled, index, loadPrevious(out))
 	if err == nil {
 		err = swapIn(staged, out)
 	}
 	if err != nil {
 		return nil, errors.Join(err, os.RemoveAll(staged))
 	}
+	seal(out)
 	if err := index.save(); err != nil {
 		// The output is complete; a cache that cannot be written only
 		// costs the next build time.
@@ -102,8 +103,8 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 // write builds into staged: the files without references at once, the
 // others in the order the plan gives, then the manifests. It returns the
 // problems found, which are an error when references are strict.
-func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput, index *sourceIndex) (*Result, []Problem, error) {
-	x := newExecutor(staged, cfg.KeepOriginals, index)
+func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput, index *sourceIndex, prev *previous) (*Result, []Problem, error) {
+	x := newExecutor(staged, cfg.KeepOriginals, index, prev)
 	problems, err := x.scanOrWrite(ctx, files)
 	if err != nil {
 		return nil, nil, err
@@ -126,7 +127,7 @@ func write(ctx context.Context, staged string, files []*file, cfg config.Config,
 	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed}
+	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed, linked: x.linked}
 	for _, e := range m.Files {
 		res.Bytes += e.Size
 		if e.Versioned {

@@ -24,6 +24,7 @@ type executor struct {
 	keepOriginals bool
 	streamAbove   int64
 	index         *sourceIndex // nil without a cache directory
+	prev          *previous    // the output replaced, nil when none
 	bufs          chan []byte  // read buffers for reuse: fresh ones cost page faults
 
 	mu      sync.Mutex
@@ -33,13 +34,14 @@ type executor struct {
 	madeDir map[string]bool
 	written int
 	reused  int // files the index spared reading
+	linked  int // files linked from the previous output
 	scanned int
 	hashed  int
 }
 
-func newExecutor(dir string, keepOriginals bool, index *sourceIndex) *executor {
+func newExecutor(dir string, keepOriginals bool, index *sourceIndex, prev *previous) *executor {
 	return &executor{
-		dir: dir, keepOriginals: keepOriginals, streamAbove: streamAbove, index: index,
+		dir: dir, keepOriginals: keepOriginals, streamAbove: streamAbove, index: index, prev: prev,
 		bufs:    make(chan []byte, 2*runtime.GOMAXPROCS(0)+2),
 		outName: map[string]string{}, entries: map[string]manifest.Entry{},
 		claimed: map[string]string{}, madeDir: map[string]bool{"": true, ".": true},
@@ -228,7 +230,9 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	if err != nil {
 		return err
 	}
-	if err := writeNew(dst, data); err != nil {
+	if x.prev.link(out, e.sha256[:], int64(len(data)), dst) {
+		x.count(&x.linked)
+	} else if err := writeNew(dst, data); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	if f.keyed && f.indexable {
@@ -286,14 +290,26 @@ func (x *executor) copyKnown(f *file, in *os.File, e *indexEntry) error {
 	if err != nil {
 		return err
 	}
-	w, err := createNew(dst)
-	if err != nil {
+	if x.prev.link(out, e.sha256[:], e.key.size, dst) {
+		x.count(&x.linked)
+	} else if err := x.copyFile(dst, in, f.path, e.key); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
-	n, copied, err := kernelCopy(w, in, e.key.size)
+	x.index.record(f.name, *e)
+	x.count(&x.reused)
+	return x.finish(f, out, dst, manifest.EntryOf(out, e.key.size, e.sha256[:], e.sha384[:], f.versioned))
+}
+
+// copyFile copies in, whose stat gave key, to a new file dst.
+func (x *executor) copyFile(dst string, in *os.File, src string, key statKey) error {
+	w, err := createNew(dst)
+	if err != nil {
+		return err
+	}
+	n, copied, err := kernelCopy(w, in, key.size)
 	if err == nil && !copied {
 		var data []byte
-		if data, err = x.readAll(in, e.key.size); err == nil {
+		if data, err = x.readAll(in, key.size); err == nil {
 			n = int64(len(data))
 			_, err = w.Write(data)
 			x.putBuf(data)
@@ -303,18 +319,16 @@ func (x *executor) copyKnown(f *file, in *os.File, e *indexEntry) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
+		return err
 	}
 	fi, err := in.Stat()
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", f.path, err)
+		return err
 	}
-	if key, _ := keyOf(fi); key != e.key || n != e.key.size {
-		return fmt.Errorf("%s changed during the build; build again", f.path)
+	if now, _ := keyOf(fi); now != key || n != key.size {
+		return fmt.Errorf("%s changed during the build; build again", src)
 	}
-	x.index.record(f.name, *e)
-	x.count(&x.reused)
-	return x.finish(f, out, dst, manifest.EntryOf(out, e.key.size, e.sha256[:], e.sha384[:], f.versioned))
+	return nil
 }
 
 func (x *executor) count(n *int) {

@@ -24,7 +24,7 @@ func TestProcessStreamsLargeFilesToTheSameResult(t *testing.T) {
 	sha := sha256.Sum256(data)
 	for _, limit := range []int64{streamAbove, 1024} {
 		dir := t.TempDir()
-		x := newExecutor(dir, false, nil)
+		x := newExecutor(dir, false, nil, nil)
 		x.streamAbove = limit
 		f := &file{name: "video.mp4", path: path, versioned: true}
 		if err := x.process(f, nil); err != nil {
@@ -46,7 +46,7 @@ func TestProcessStreamsLargeFilesToTheSameResult(t *testing.T) {
 }
 
 func TestTwoFilesUnderOneNameIsAnError(t *testing.T) {
-	x := newExecutor(t.TempDir(), false, nil)
+	x := newExecutor(t.TempDir(), false, nil, nil)
 	if err := x.process(&file{name: "staticfiles.json", data: []byte("{}")}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -238,4 +239,54 @@ func FuzzDecodeIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		decodeIndex(data) // must not panic
 	})
+}
+
+// A rebuild links the files it would write unchanged from the output it
+// replaces, build after build, and a file edited in that output is
+// written again, never linked.
+func TestRebuildLinksUnchangedOutputs(t *testing.T) {
+	if _, ok := keyOf(mustStat(t, t.TempDir())); !ok {
+		t.Skip("no ctime on this system: outputs are not reused")
+	}
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cfg := indexConfig(t, src, t.TempDir())
+	first := trusted(t, cfg)
+	if first.linked != 0 {
+		t.Fatalf("first build linked %d files", first.linked)
+	}
+	for i := range 2 {
+		res := trusted(t, cfg)
+		if res.linked != len(indexTree) {
+			t.Fatalf("rebuild %d linked %d of %d files", i+1, res.linked, len(indexTree))
+		}
+	}
+	// Damage one output in place, keeping its size.
+	logo := filepath.Join(cfg.Out, filepath.FromSlash(first.Manifest.Files["img/logo.svg"].Path))
+	if err := os.WriteFile(logo, []byte(strings.ToUpper(indexTree["img/logo.svg"])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Cache = ""
+	res := trusted(t, cfg)
+	if res.linked != len(indexTree)-1 {
+		t.Errorf("linked %d files, want all but the damaged one", res.linked)
+	}
+	if got, _ := os.ReadFile(logo); string(got) != indexTree["img/logo.svg"] {
+		t.Errorf("damaged output kept: %q", got)
+	}
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readOut(t, res.Out), readOut(t, uncached.Out); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a rebuild with links differs from a fresh build:\n%v\n%v", got, want)
+	}
+}
+
+func mustStat(t *testing.T, p string) os.FileInfo {
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
 }
