@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Whole-command comparison: assetpipe build versus Django's collectstatic
 # with ManifestStaticFilesStorage, on the same tree, same machine, same run.
-# assetpipe runs twice: as it runs by default, with its cache directory
-# kept between runs (warm after hyperfine's warmup), and with --no-cache,
-# doing all the work every time. Outputs live under $TMPDIR: set it to
-# compare file systems.
+#
+# Two sessions, medians of RUNS runs each after warmup runs:
+#  1. fresh outputs: both output directories are deleted before every run.
+#     assetpipe runs as it does by default, its cache directory kept
+#     between runs, and with --no-cache, doing all the work every time.
+#  2. rebuild in place: the outputs of the previous run stay, as in a
+#     development loop or a CI job that keeps its workspace.
+# Outputs and the cache live under $TMPDIR: set it to compare file systems.
 # Usage: bench/compare-collectstatic.sh [TREE]
 # Without TREE it uses the real asset tree that `go test ./build -run
 # TestRealTree` assembles (Bootstrap, Font Awesome, jQuery, three.js).
@@ -18,19 +22,23 @@ go build -o "$work/assetpipe" ./cmd/assetpipe
 py=$PWD/bench/collectstatic.py
 # Neither command may see this repository's assetpipe.yaml.
 cd "$work"
-echo "tree: $tree ($(find "$tree" -type f | wc -l) files, $(du -sh "$tree" | cut -f1))"
-hyperfine --warmup 2 --runs "${RUNS:-15}" --export-json "$work/result.json" \
+echo "tree: $tree ($(find "$tree" -type f | wc -l) files, $(du -sh "$tree" | cut -f1)); outputs in $work"
+runs=${RUNS:-15}
+ap="$work/assetpipe build --src $tree --out $work/ap"
+dj="/usr/bin/python3 $py $tree $work/dj"
+hyperfine --warmup 2 --runs "$runs" --export-json "$work/fresh.json" \
   --prepare "rm -rf $work/ap $work/dj" \
-  -n assetpipe "$work/assetpipe build --src $tree --out $work/ap" \
-  -n assetpipe-no-cache "$work/assetpipe build --no-cache --src $tree --out $work/ap" \
-  -n collectstatic "/usr/bin/python3 $py $tree $work/dj"
-python3 - "$work/result.json" <<'PY'
+  -n assetpipe "$ap" -n assetpipe-no-cache "$ap --no-cache" -n collectstatic "$dj"
+rm -rf "$work/ap" "$work/dj"
+hyperfine --warmup 2 --runs "$runs" --export-json "$work/inplace.json" \
+  -n assetpipe "$ap" -n collectstatic "$dj"
+python3 - "$work/fresh.json" "$work/inplace.json" <<'PY'
 import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-d = r["collectstatic"]
-print(f"collectstatic: median wall {d['median']*1000:.0f} ms, mean CPU (user+sys) {(d['user']+d['system'])*1000:.0f} ms")
-for name in ("assetpipe", "assetpipe-no-cache"):
-    a = r[name]
-    print(f"{name}: median wall {a['median']*1000:.0f} ms, mean CPU {(a['user']+a['system'])*1000:.0f} ms, "
-          f"collectstatic/{name} = {d['median']/a['median']:.1f}x")
+for title, f in zip(("fresh outputs", "rebuild in place"), sys.argv[1:]):
+    r = {x["command"]: x for x in json.load(open(f))["results"]}
+    d = r.pop("collectstatic")
+    print(f"{title}: collectstatic median {d['median']*1000:.0f} ms (CPU {(d['user']+d['system'])*1000:.0f} ms)")
+    for name, a in r.items():
+        print(f"  {name}: median {a['median']*1000:.0f} ms (CPU {(a['user']+a['system'])*1000:.0f} ms), "
+              f"collectstatic/{name} = {d['median']/a['median']:.1f}x")
 PY

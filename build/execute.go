@@ -230,7 +230,7 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	if err != nil {
 		return err
 	}
-	if x.prev.link(out, e.sha256[:], int64(len(data)), dst) {
+	if x.prev.link(out, f.versioned, int64(len(data)), e.sha256[:], dst) {
 		x.count(&x.linked)
 	} else if err := writeNew(dst, data); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
@@ -290,7 +290,7 @@ func (x *executor) copyKnown(f *file, in *os.File, e *indexEntry) error {
 	if err != nil {
 		return err
 	}
-	if x.prev.link(out, e.sha256[:], e.key.size, dst) {
+	if x.prev.link(out, f.versioned, e.key.size, e.sha256[:], dst) {
 		x.count(&x.linked)
 	} else if err := x.copyFile(dst, in, f.path, e.key); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)

@@ -2,7 +2,6 @@ package build
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,25 +10,24 @@ import (
 )
 
 // previous is the output a build replaces. A file in it with the name,
-// size and digest the build would write is hard-linked into the new
+// size and content the build would write is hard-linked into the new
 // output instead of written: no byte copied and no inode allocated.
 // Allocating inodes is what costs most on ext4 just after a tree was
 // deleted (the allocator skips inodes freed in the last minute, one by
 // one), and a rebuild deletes the output it replaces. The old and the new
 // output never share an inode for long: the old one is deleted at the end.
 type previous struct {
-	dir   string
-	files map[string]manifest.Entry // by output path
-	// before is when the previous build was sealed (see seal): a file
-	// changed since, as its ctime says, is trusted only once hashed.
+	dir string
+	// before is when the previous build was sealed (see seal). A file not
+	// changed since, as its ctime says, holds what its name says: a
+	// versioned name is the content's MD5. Any other file is hashed.
 	before int64
 }
 
-// loadPrevious reads the manifest of the output at dir. Anything amiss
-// means no reuse, never an error: reuse only saves work.
+// loadPrevious finds the output at dir, nil when there is none that
+// assetpipe sealed. Reuse only saves work, so nothing here is an error.
 func loadPrevious(dir string) *previous {
-	p := filepath.Join(dir, manifest.FileName)
-	fi, err := os.Stat(p)
+	fi, err := os.Stat(filepath.Join(dir, manifest.FileName))
 	if err != nil {
 		return nil
 	}
@@ -37,29 +35,13 @@ func loadPrevious(dir string) *previous {
 	if !ok {
 		return nil
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil
-	}
-	m, err := manifest.Parse(data)
-	if err != nil {
-		return nil
-	}
-	prev := &previous{dir: dir, files: make(map[string]manifest.Entry, len(m.Files)), before: key.mtime}
-	for _, e := range m.Files {
-		prev.files[e.Path] = e
-	}
-	return prev
+	return &previous{dir: dir, before: key.mtime}
 }
 
 // link makes dst a link to the previous output's file out when that holds
-// exactly the bytes with the given SHA-256 and size.
-func (p *previous) link(out string, sha256 []byte, size int64, dst string) bool {
+// the bytes with the given size and SHA-256.
+func (p *previous) link(out string, versioned bool, size int64, sha []byte, dst string) bool {
 	if p == nil {
-		return false
-	}
-	e, ok := p.files[out]
-	if !ok || e.Size != size || e.SHA256 != hex.EncodeToString(sha256) {
 		return false
 	}
 	src := filepath.Join(p.dir, filepath.FromSlash(out))
@@ -68,16 +50,14 @@ func (p *previous) link(out string, sha256 []byte, size int64, dst string) bool 
 		return false
 	}
 	key, ok := keyOf(fi)
-	if !ok || key.ctime >= p.before && !hashes(src, e.SHA256) {
+	if !ok || (!versioned || key.ctime >= p.before) && !hashes(src, sha) {
 		return false
 	}
 	return os.Link(src, dst) == nil
 }
 
-// hashes reports whether the file at name has the SHA-256 want (hex): the
-// check for a file changed in the tick the previous build was sealed in,
-// which its ctime cannot tell from one changed after.
-func hashes(name, want string) bool {
+// hashes reports whether the file at name has the SHA-256 want.
+func hashes(name string, want []byte) bool {
 	f, err := openRead(name)
 	if err != nil {
 		return false
@@ -87,5 +67,5 @@ func hashes(name, want string) bool {
 	if _, err := io.Copy(h, f); err != nil {
 		return false
 	}
-	return hex.EncodeToString(h.Sum(nil)) == want
+	return string(h.Sum(nil)) == string(want)
 }

@@ -83,11 +83,7 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	out := *m
-	if out.Files == nil {
-		out.Files = map[string]Entry{} // "files": {} rather than null
-	}
-	return encodeJSON(&out)
+	return marshalManifest(m), nil
 }
 
 // Parse decodes assetpipe.json and validates it.

@@ -211,3 +211,50 @@ func TestValidatePath(t *testing.T) {
 		}
 	}
 }
+
+// The hand-written encoder writes what encoding/json writes, for every
+// kind of string a path can hold.
+func TestMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, files := range []map[string]Entry{
+		nil,
+		{},
+		{
+			"css/a.css":           NewEntry("css/a.0123456789ab.css", []byte("a"), true),
+			"index.html":          NewEntry("index.html", nil, false),
+			`q"uote\back.js`:      NewEntry(`q"uote\back.0123456789ab.js`, []byte("b"), true),
+			"ünï/çødé <&>.svg":    NewEntry("ünï/çødé <&>.0123456789ab.svg", []byte("c"), true),
+			"ctl\x01\t\n.txt":     NewEntry("ctl\x01\t\n.txt", []byte("d"), false),
+			"sep\u2028\u2029.txt": NewEntry("sep\u2028\u2029.txt", []byte("e"), false),
+			"bad\xff\xfeutf8.txt": NewEntry("bad\xff\xfeutf8.txt", []byte("f"), false),
+			"emoji/😀.png":         NewEntry("emoji/😀.0123456789ab.png", []byte("g"), true),
+		},
+	} {
+		m := &Manifest{Version: FormatVersion, URLPrefix: "https://cdn.example/ä/", Files: files}
+		want := *m
+		if want.Files == nil {
+			want.Files = map[string]Entry{}
+		}
+		wantJSON, err := encodeJSON(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := marshalManifest(m); string(got) != string(wantJSON) {
+			t.Errorf("marshalManifest differs from encoding/json:\n%s\nwant:\n%s", got, wantJSON)
+		}
+	}
+}
+
+func FuzzMarshalMatchesEncodingJSON(f *testing.F) {
+	f.Add("css/a.css", "css/a.0123456789ab.css", "/static/")
+	f.Add("\u2028\"\\", "\xff", "ä")
+	f.Fuzz(func(t *testing.T, name, out, prefix string) {
+		m := &Manifest{Version: FormatVersion, URLPrefix: prefix, Files: map[string]Entry{name: NewEntry(out, []byte(name), true)}}
+		want, err := encodeJSON(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := marshalManifest(m); string(got) != string(want) {
+			t.Fatalf("differs:\n%q\n%q", got, want)
+		}
+	})
+}
