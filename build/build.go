@@ -29,10 +29,15 @@ type Result struct {
 	Versioned int
 	Bytes     int64
 	Reused    int // files copied as they were, known to the cache: not read, hashed or scanned
+	// Unchanged says that nothing the build reads changed since the last
+	// one, which wrote the output in place: nothing was written, and
+	// Manifest is nil (the output's assetpipe.json is current).
+	Unchanged bool
 	Warnings  []Problem
 	Duration  time.Duration
 
 	scanned, hashed, linked int // files scanned, hashed, linked from the previous output: for tests
+	outputs                 map[string]int64
 }
 
 // maxReported bounds how many broken references one error lists.
@@ -67,6 +72,18 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	// Without bundles the walk sees every file the build reads, so a
+	// stamp of the sources can tell that nothing changed.
+	var inputs string
+	if cfg.CacheDir() != "" && len(cfg.Bundle.EntryPoints) == 0 {
+		inputs, _ = inputsDigest(cfg, src, out, files, racyBefore.UnixNano())
+		if inputs != "" {
+			if st := readStamp(cfg.CacheDir()); st.unchanged(inputs, out) {
+				return &Result{Out: out, Files: st.files, Versioned: st.version, Bytes: st.bytes,
+					Reused: st.files, Unchanged: true, Duration: time.Since(start)}, nil
+			}
+		}
+	}
 	bundled, err := runBundle(src, cfg.URLPrefix, cfg.Bundle)
 	if err != nil {
 		return nil, err
@@ -93,6 +110,14 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 		// The output is complete; a cache that cannot be written only
 		// costs the next build time.
 		problems = append(problems, Problem{File: cfg.CacheDir(), Msg: err.Error()})
+	}
+	if cfg.CacheDir() != "" {
+		if len(problems) > 0 {
+			inputs = "" // warnings are shown on every build
+		}
+		if err := writeStamp(cfg.CacheDir(), inputs, out, res, res.outputs); err != nil {
+			problems = append(problems, Problem{File: cfg.CacheDir(), Msg: "cache: " + err.Error()})
+		}
 	}
 	res.Out = out
 	res.Warnings = problems
@@ -127,7 +152,7 @@ func write(ctx context.Context, staged string, files []*file, cfg config.Config,
 	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed, linked: x.linked}
+	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed, linked: x.linked, outputs: x.outputs}
 	for _, e := range m.Files {
 		res.Bytes += e.Size
 		if e.Versioned {

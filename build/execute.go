@@ -32,6 +32,7 @@ type executor struct {
 	entries map[string]manifest.Entry // logical name → manifest entry
 	claimed map[string]string         // output name → who writes it
 	madeDir map[string]bool
+	outputs map[string]int64 // every file written, manifests too → size
 	written int
 	reused  int // files the index spared reading
 	linked  int // files linked from the previous output
@@ -45,6 +46,7 @@ func newExecutor(dir string, keepOriginals bool, index *sourceIndex, prev *previ
 		bufs:    make(chan []byte, 2*runtime.GOMAXPROCS(0)+2),
 		outName: map[string]string{}, entries: map[string]manifest.Entry{},
 		claimed: map[string]string{}, madeDir: map[string]bool{"": true, ".": true},
+		outputs: map[string]int64{},
 	}
 }
 
@@ -369,6 +371,10 @@ func (x *executor) finish(f *file, out, dst string, e manifest.Entry) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.outputs[out] = e.Size
+	if x.keepOriginals && f.versioned {
+		x.outputs[f.name] = e.Size
+	}
 	x.outName[f.name] = out
 	x.entries[f.name] = e
 	x.written++

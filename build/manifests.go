@@ -60,6 +60,9 @@ func (x *executor) writeManifest(name string, data []byte) error {
 	if err := writeNew(filepath.Join(x.dir, filepath.FromSlash(name)), data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
+	x.mu.Lock()
+	x.outputs[name] = int64(len(data))
+	x.mu.Unlock()
 	return nil
 }
 

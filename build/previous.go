@@ -19,8 +19,8 @@ import (
 type previous struct {
 	dir string
 	// before is when the previous build was sealed (see seal). A file not
-	// changed since, as its ctime says, holds what its name says: a
-	// versioned name is the content's MD5. Any other file is hashed.
+	// changed since, its ctime at or before that, holds what its name
+	// says: a versioned name is the content's MD5. Any other is hashed.
 	before int64
 }
 
@@ -50,7 +50,7 @@ func (p *previous) link(out string, versioned bool, size int64, sha []byte, dst 
 		return false
 	}
 	key, ok := keyOf(fi)
-	if !ok || (!versioned || key.ctime >= p.before) && !hashes(src, sha) {
+	if !ok || (!versioned || key.ctime > p.before) && !hashes(src, sha) {
 		return false
 	}
 	return os.Link(src, dst) == nil

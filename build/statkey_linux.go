@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -25,10 +26,25 @@ func keyOf(fi os.FileInfo) (statKey, bool) {
 // seal marks the output at dir as finished, once the output it replaced
 // is gone, by setting its manifest's mtime to the kernel's clock: removing
 // that output changed the ctime of the files the two shared, after the
-// manifest was written. The kernel's own (coarse) clock, not time.Now,
-// so that any later change to a file gets a ctime at or after it. A
-// failure only makes the next build link fewer files.
+// manifest was written. Every file of the output then has a ctime at or
+// before that mtime. seal returns only once the kernel's (coarse) clock
+// has moved past it, so that any change made after the build gets a later
+// ctime. A failure only makes the next build do more work.
 func seal(dir string) {
+	p := filepath.Join(dir, manifest.FileName)
 	now := []unix.Timespec{{Nsec: unix.UTIME_NOW}, {Nsec: unix.UTIME_NOW}}
-	unix.UtimesNanoAt(unix.AT_FDCWD, filepath.Join(dir, manifest.FileName), now, 0)
+	if unix.UtimesNanoAt(unix.AT_FDCWD, p, now, 0) != nil {
+		return
+	}
+	var st unix.Stat_t
+	if unix.Stat(p, &st) != nil {
+		return
+	}
+	for range 100 { // a clock tick is at most 10 ms
+		var ts unix.Timespec
+		if unix.ClockGettime(unix.CLOCK_REALTIME_COARSE, &ts) != nil || ts.Nano() > st.Mtim.Nano() {
+			return
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
 }

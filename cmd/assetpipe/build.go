@@ -103,7 +103,10 @@ succeeds; a failed build leaves the previous output untouched.`,
 			}
 			fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s",
 				res.Files, res.Versioned, size(res.Bytes), display(res.Out), res.Duration.Round(timeUnit(res.Duration)))
-			if res.Reused > 0 {
+			switch {
+			case res.Unchanged:
+				fmt.Fprint(stdout, ", nothing changed")
+			case res.Reused > 0:
 				fmt.Fprintf(stdout, ", %d unchanged", res.Reused)
 			}
 			fmt.Fprintln(stdout)
