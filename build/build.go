@@ -74,14 +74,12 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 	}
 	// Without bundles the walk sees every file the build reads, so a
 	// stamp of the sources can tell that nothing changed.
-	var inputs string
-	if cfg.CacheDir() != "" && len(cfg.Bundle.EntryPoints) == 0 {
-		inputs, _ = inputsDigest(cfg, src, out, files, racyBefore.UnixNano())
-		if inputs != "" {
-			if st := readStamp(cfg.CacheDir()); st.unchanged(inputs, out) {
-				return &Result{Out: out, Files: st.files, Versioned: st.version, Bytes: st.bytes,
-					Reused: st.files, Unchanged: true, Duration: time.Since(start)}, nil
-			}
+	stamped := cfg.CacheDir() != "" && len(cfg.Bundle.EntryPoints) == 0
+	if st := readStamp(cfg.CacheDir()); stamped && st.sealed(out) {
+		inputs := inputsDigest(cfg, src, out, files, statFile, racyBefore.UnixNano())
+		if inputs != "" && st.unchanged(inputs, out) {
+			return &Result{Out: out, Files: st.files, Versioned: st.version, Bytes: st.bytes,
+				Reused: st.files, Unchanged: true, Duration: time.Since(start)}, nil
 		}
 	}
 	bundled, err := runBundle(src, cfg.URLPrefix, cfg.Bundle)
@@ -112,8 +110,9 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 		problems = append(problems, Problem{File: cfg.CacheDir(), Msg: err.Error()})
 	}
 	if cfg.CacheDir() != "" {
-		if len(problems) > 0 {
-			inputs = "" // warnings are shown on every build
+		var inputs string // none: warnings are shown on every build
+		if stamped && len(problems) == 0 {
+			inputs = inputsDigest(cfg, src, out, files, keyedFile, racyBefore.UnixNano())
 		}
 		if err := writeStamp(cfg.CacheDir(), inputs, out, res, res.outputs); err != nil {
 			problems = append(problems, Problem{File: cfg.CacheDir(), Msg: "cache: " + err.Error()})

@@ -12,8 +12,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/muejam/assetpipe/manifest"
 )
 
 // indexFile is the source index's name in the cache directory. Its version
@@ -137,7 +135,7 @@ func (x *sourceIndex) save() error {
 	if err := os.MkdirAll(filepath.Dir(x.path), 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := manifest.WriteFileAtomic(x.path, encodeIndex(x.next), 0o644); err != nil {
+	if err := writeCache(x.path, encodeIndex(x.next)); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil

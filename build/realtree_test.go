@@ -16,6 +16,7 @@ func TestRealTree(t *testing.T) {
 	cfg := config.Default()
 	cfg.Src = build.RealTree(t)
 	cfg.Out = filepath.Join(t.TempDir(), "dist")
+	cfg.Cache = t.TempDir()
 	res, err := build.Build(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -39,27 +39,39 @@ type stamp struct {
 	outputs map[string]int64 // every file in the output → size
 }
 
+// statFile keys a source by a fresh stat.
+func statFile(f *file) (statKey, bool) {
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		return statKey{}, false
+	}
+	return keyOf(fi)
+}
+
+// keyedFile keys a source by the stat taken when the build opened it.
+func keyedFile(f *file) (statKey, bool) { return f.key, f.keyed }
+
 // inputsDigest identifies what a build reads: the configuration, this
-// program, and each source by its stat key. ok is false when a source
-// cannot be keyed or changed too recently to be trusted.
-func inputsDigest(cfg config.Config, src, out string, files []*file, racyBefore int64) (string, bool) {
+// program, and each source by its stat key, which key gives. It is ""
+// when a source cannot be keyed or changed too recently to be trusted.
+func inputsDigest(cfg config.Config, src, out string, files []*file, key func(*file) (statKey, bool), racyBefore int64) string {
 	h := sha256.New()
 	c, err := json.Marshal(cfg)
 	if err != nil {
-		return "", false
+		return ""
 	}
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", c, src, out)
 	exe, err := os.Executable()
 	if err != nil {
-		return "", false
+		return ""
 	}
 	fi, err := os.Stat(exe)
 	if err != nil {
-		return "", false
+		return ""
 	}
-	key, ok := keyOf(fi)
+	self, ok := keyOf(fi)
 	if !ok {
-		return "", false
+		return ""
 	}
 	var buf []byte
 	writeKey := func(k statKey) {
@@ -69,35 +81,38 @@ func inputsDigest(cfg config.Config, src, out string, files []*file, racyBefore 
 		}
 		h.Write(buf)
 	}
-	writeKey(key)
+	writeKey(self)
 	for _, f := range files {
-		fi, err := os.Stat(f.path)
-		if err != nil {
-			return "", false
-		}
-		k, ok := keyOf(fi)
+		k, ok := key(f)
 		if !ok || k.mtime >= racyBefore || k.ctime >= racyBefore {
-			return "", false
+			return ""
 		}
 		h.Write([]byte(f.name))
 		h.Write([]byte{0})
 		writeKey(k)
 	}
-	return hex.EncodeToString(h.Sum(nil)), true
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-// unchanged reports whether the output at out is what a build with these
-// inputs would write: the stamp says so, and neither the output's manifest
-// nor any of its files changed since, nor was one added or removed.
-func (s *stamp) unchanged(inputs, out string) bool {
-	if s == nil || s.inputs != inputs {
+// sealed reports whether the output at out is the one the stamp describes,
+// as its manifest's stat says: the cheap test before the others.
+func (s *stamp) sealed(out string) bool {
+	if s == nil {
 		return false
 	}
 	fi, err := os.Stat(filepath.Join(out, manifest.FileName))
 	if err != nil {
 		return false
 	}
-	if key, ok := keyOf(fi); !ok || key != s.output {
+	key, ok := keyOf(fi)
+	return ok && key == s.output
+}
+
+// unchanged reports whether the sealed output at out is what a build with
+// these inputs would write: the stamp says so, and none of its files
+// changed since, nor was one added or removed.
+func (s *stamp) unchanged(inputs, out string) bool {
+	if s.inputs != inputs {
 		return false
 	}
 	seen := 0
@@ -208,5 +223,30 @@ func writeStamp(dir, inputs, out string, res *Result, outputs map[string]int64) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return manifest.WriteFileAtomic(p, s.encode(), 0o644)
+	return writeCache(p, s.encode())
+}
+
+// writeCache replaces a file of the cache directory by renaming a
+// complete temporary file over it. Unlike the outputs it is not synced: a
+// cache file lost or cut short by a crash only fails to parse or match,
+// and the next build does the work.
+func writeCache(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
