@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -65,6 +66,7 @@ type Config struct {
 	KeepOriginals bool      `yaml:"keep_originals"`
 	Bundle        Bundle    `yaml:"bundle"`
 	Manifests     Manifests `yaml:"manifests"`
+	Compress      Compress  `yaml:"compress"`
 	// Cache is the directory of work kept between runs (digests of
 	// unchanged sources, compressed variants); "" turns it off.
 	Cache string `yaml:"cache"`
@@ -108,6 +110,49 @@ type ViteManifest struct {
 	Path    string `yaml:"path"`
 }
 
+// Compress configures the compress stage. `compress: false` and
+// `compress: true` are short for setting Enabled alone.
+type Compress struct {
+	// Enabled runs the stage at the end of every build.
+	Enabled bool `yaml:"enabled"`
+	// Extensions extend DefaultCompressible; "!.ext" takes one out.
+	Extensions []string `yaml:"extensions"`
+	// MinSize is the size below which a file is not compressed: the
+	// headers of a response outweigh what it would save.
+	MinSize int64 `yaml:"min_size"`
+	// MaxRatio is the largest variant size, as a fraction of the
+	// original's, worth keeping (whitenoise keeps 0.95).
+	MaxRatio float64 `yaml:"max_ratio"`
+	// Encodings are the variants written: "br", "gzip".
+	Encodings []string `yaml:"encodings"`
+}
+
+// UnmarshalYAML takes a bool as the shorthand for Enabled.
+func (c *Compress) UnmarshalYAML(unmarshal func(any) error) error {
+	var on bool
+	if err := unmarshal(&on); err == nil {
+		c.Enabled = on
+		return nil
+	}
+	type plain Compress
+	return unmarshal((*plain)(c))
+}
+
+// DefaultCompressible are the extensions of the types worth compressing:
+// text and the font and icon formats that are not compressed already.
+// Images, WOFF/WOFF2, archives, audio and video are compressed already.
+var DefaultCompressible = []string{
+	".css", ".js", ".mjs", ".cjs", ".json", ".map", ".svg", ".html", ".htm",
+	".xhtml", ".xml", ".rss", ".atom", ".txt", ".csv", ".md", ".wasm",
+	".ttf", ".otf", ".eot", ".ico", ".webmanifest",
+}
+
+// Encodings of precompressed variants, by their Content-Encoding name.
+const (
+	Brotli = "br"
+	Gzip   = "gzip"
+)
+
 // targetRE matches the language targets esbuild knows.
 var targetRE = regexp.MustCompile(`^(esnext|es20(1[5-9]|2[0-5]))$`)
 
@@ -124,6 +169,12 @@ func Default() Config {
 			Format:    "esm",
 			Minify:    true,
 			Sourcemap: true,
+		},
+		Compress: Compress{
+			Enabled:   true,
+			MinSize:   256,
+			MaxRatio:  0.95,
+			Encodings: []string{Brotli, Gzip},
 		},
 		Manifests: Manifests{
 			Django: DjangoManifest{Enabled: true, Path: "staticfiles.json", Version: "1.0"},
@@ -222,7 +273,50 @@ func (c *Config) validate(pos positions) error {
 	if p := c.Manifests.Vite.Path; !filepath.IsLocal(filepath.FromSlash(p)) {
 		bad("manifests.vite.path", "%q must be a relative path inside out", p)
 	}
+	for i, e := range c.Compress.Extensions {
+		if !extRE.MatchString(strings.TrimPrefix(e, "!")) {
+			bad(fmt.Sprintf("compress.extensions[%d]", i), "must be an extension like \".css\" (\"!.css\" removes one), got %q", e)
+		}
+	}
+	if c.Compress.MinSize < 0 {
+		bad("compress.min_size", "must not be negative, got %d", c.Compress.MinSize)
+	}
+	if r := c.Compress.MaxRatio; !(r > 0 && r <= 1) {
+		bad("compress.max_ratio", "must be more than 0 and at most 1, got %v", r)
+	}
+	seen := map[string]bool{}
+	for i, e := range c.Compress.Encodings {
+		if e != Brotli && e != Gzip || seen[e] {
+			bad(fmt.Sprintf("compress.encodings[%d]", i), "must be %q or %q, each once, got %q", Brotli, Gzip, e)
+		}
+		seen[e] = true
+	}
 	return errors.Join(errs...)
+}
+
+var extRE = regexp.MustCompile(`^\.[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// CompressibleExtensions is the defaults changed by the configured ones,
+// lowercased.
+func (c *Config) CompressibleExtensions() []string {
+	set := map[string]bool{}
+	for _, e := range DefaultCompressible {
+		set[e] = true
+	}
+	for _, e := range c.Compress.Extensions {
+		e = strings.ToLower(e)
+		if off, ok := strings.CutPrefix(e, "!"); ok {
+			delete(set, off)
+		} else {
+			set[e] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for e := range set {
+		out = append(out, e)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // IgnorePatterns is the defaults followed by the configured patterns.

@@ -20,6 +20,11 @@ func TestParseErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad glob", "ignore:\n  - \"a/[\"\n", `assetpipe.yaml:2:5: ignore[0]: invalid glob "a/["`},
 		{"entry outside", "bundle:\n  entry_points: [../x.js]\n", `assetpipe.yaml:2:18: bundle.entry_points[0]: "../x.js" must be a path inside src`},
 		{"django version", "manifests:\n  django:\n    version: \"2.0\"\n", `assetpipe.yaml:3:14: manifests.django.version: must be "1.0" or "1.1"`},
+		{"compress unknown key", "src: a\ncompress:\n  level: 9\n", `assetpipe.yaml:3:3: compress.level: unknown key "level"`},
+		{"compress ratio", "compress:\n  max_ratio: 1.5\n", `assetpipe.yaml:2:14: compress.max_ratio: must be more than 0 and at most 1, got 1.5`},
+		{"compress encoding", "compress:\n  encodings: [br, zstd]\n", `assetpipe.yaml:2:19: compress.encodings[1]: must be "br" or "gzip", each once, got "zstd"`},
+		{"compress extension", "compress:\n  extensions: [css]\n", `assetpipe.yaml:2:16: compress.extensions[0]: must be an extension like ".css"`},
+		{"compress min size", "compress:\n  min_size: -1\n", `assetpipe.yaml:2:13: compress.min_size: must not be negative`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,5 +65,26 @@ func TestParseReportsEveryValidationError(t *testing.T) {
 	_, err := Parse("a.yaml", []byte("references: x\nurl_prefix: y\n"))
 	if err == nil || !strings.Contains(err.Error(), "references") || !strings.Contains(err.Error(), "url_prefix") {
 		t.Fatalf("want both errors, got %v", err)
+	}
+}
+
+func TestCompressShorthandAndExtensions(t *testing.T) {
+	cfg, err := Parse("a.yaml", []byte("compress: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Compress.Enabled || cfg.Compress.MinSize != 256 || len(cfg.Compress.Encodings) != 2 {
+		t.Errorf("compress: false: %+v", cfg.Compress)
+	}
+	cfg, err = Parse("a.yaml", []byte("compress:\n  encodings: [gzip]\n  extensions: [.GLSL, \"!.ico\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Compress.Enabled || len(cfg.Compress.Encodings) != 1 || cfg.Compress.Encodings[0] != Gzip {
+		t.Errorf("mapping: %+v", cfg.Compress)
+	}
+	exts := strings.Join(cfg.CompressibleExtensions(), " ")
+	if !strings.Contains(exts, ".glsl") || strings.Contains(exts, ".ico") || !strings.Contains(exts, ".css") {
+		t.Errorf("extensions: %s", exts)
 	}
 }

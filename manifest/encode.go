@@ -66,6 +66,49 @@ func appendEntry(b []byte, e Entry, indent string) []byte {
 	b = append(b, ',')
 	field("versioned")
 	b = strconv.AppendBool(b, e.Versioned)
+	if len(e.Variants) > 0 {
+		b = append(b, ',')
+		field("variants")
+		b = appendVariants(b, e.Variants, indent+"  ")
+	}
+	b = append(b, '\n')
+	b = append(b, indent...)
+	return append(b, '}')
+}
+
+// appendVariants writes the variants as an object indented under indent.
+func appendVariants(b []byte, vs map[string]Variant, indent string) []byte {
+	encs := make([]string, 0, len(vs))
+	for enc := range vs {
+		encs = append(encs, enc)
+	}
+	sort.Strings(encs)
+	b = append(b, '{')
+	for i, enc := range encs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		v := vs[enc]
+		in := indent + "  "
+		b = append(b, '\n')
+		b = append(b, in...)
+		b = appendString(b, enc)
+		b = append(b, ": {\n  "...)
+		b = append(b, in...)
+		b = append(b, "\"path\": "...)
+		b = appendString(b, v.Path)
+		b = append(b, ",\n  "...)
+		b = append(b, in...)
+		b = append(b, "\"size\": "...)
+		b = strconv.AppendInt(b, v.Size, 10)
+		b = append(b, ",\n  "...)
+		b = append(b, in...)
+		b = append(b, "\"sha256\": "...)
+		b = appendString(b, v.SHA256)
+		b = append(b, '\n')
+		b = append(b, in...)
+		b = append(b, '}')
+	}
 	b = append(b, '\n')
 	b = append(b, indent...)
 	return append(b, '}')

@@ -40,6 +40,17 @@ type Entry struct {
 	Integrity   string `json:"integrity"`    // SRI: "sha384-" + std base64 of the SHA-384
 	ContentType string `json:"content_type"` // from ContentType(Path)
 	Versioned   bool   `json:"versioned"`    // whether Path carries a content hash
+	// Variants are the precompressed siblings kept for the file, by
+	// Content-Encoding ("br", "gzip"); the compress stage adds them.
+	Variants map[string]Variant `json:"variants,omitempty"`
+}
+
+// Variant is one precompressed sibling of an output file: same
+// Content-Type, served with Content-Encoding set to its key.
+type Variant struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
 }
 
 // Manifest is assetpipe.json: every logical (source) name and the output
@@ -146,11 +157,8 @@ func (e Entry) validate() error {
 	if e.Size < 0 {
 		return fmt.Errorf("negative size %d", e.Size)
 	}
-	if len(e.SHA256) != 2*sha256.Size || strings.ToLower(e.SHA256) != e.SHA256 {
-		return fmt.Errorf("sha256 %q is not %d lowercase hex digits", e.SHA256, 2*sha256.Size)
-	}
-	if _, err := hex.DecodeString(e.SHA256); err != nil {
-		return fmt.Errorf("sha256 %q: %w", e.SHA256, err)
+	if err := checkSHA256(e.SHA256); err != nil {
+		return err
 	}
 	b64, ok := strings.CutPrefix(e.Integrity, integrityPrefix)
 	if !ok {
@@ -162,6 +170,30 @@ func (e Entry) validate() error {
 	}
 	if len(sum) != sha512.Size384 {
 		return fmt.Errorf("integrity %q holds %d bytes, want %d", e.Integrity, len(sum), sha512.Size384)
+	}
+	for enc, v := range e.Variants {
+		if enc == "" {
+			return errors.New("variant without an encoding")
+		}
+		if err := ValidatePath(v.Path); err != nil {
+			return fmt.Errorf("%s variant path %q: %w", enc, v.Path, err)
+		}
+		if v.Size < 0 {
+			return fmt.Errorf("%s variant: negative size %d", enc, v.Size)
+		}
+		if err := checkSHA256(v.SHA256); err != nil {
+			return fmt.Errorf("%s variant: %w", enc, err)
+		}
+	}
+	return nil
+}
+
+func checkSHA256(s string) error {
+	if len(s) != 2*sha256.Size || strings.ToLower(s) != s {
+		return fmt.Errorf("sha256 %q is not %d lowercase hex digits", s, 2*sha256.Size)
+	}
+	if _, err := hex.DecodeString(s); err != nil {
+		return fmt.Errorf("sha256 %q: %w", s, err)
 	}
 	return nil
 }

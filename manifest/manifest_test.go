@@ -29,7 +29,7 @@ func TestNewEntry(t *testing.T) {
 		ContentType: "text/css; charset=utf-8",
 		Versioned:   true,
 	}
-	if e != want {
+	if !reflect.DeepEqual(e, want) {
 		t.Errorf("NewEntry =\n%+v\nwant\n%+v", e, want)
 	}
 }
@@ -257,4 +257,9 @@ func FuzzMarshalMatchesEncodingJSON(f *testing.F) {
 			t.Fatalf("differs:\n%q\n%q", got, want)
 		}
 	})
+}
+
+func withVariants(e Entry, vs map[string]Variant) Entry {
+	e.Variants = vs
+	return e
 }
