@@ -88,7 +88,7 @@ func BenchmarkBuild(b *testing.B) {
 	cfg := generatedConfig(b, 2000)
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := build.Build(context.Background(), cfg)
+		res, err := build.Build(context.Background(), cfg, build.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func BenchmarkBuild(b *testing.B) {
 
 func TestGeneratedTreeBuilds(t *testing.T) {
 	cfg := generatedConfig(t, 400)
-	res, err := build.Build(context.Background(), cfg)
+	res, err := build.Build(context.Background(), cfg, build.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

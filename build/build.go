@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/muejam/assetpipe/build/compress"
 	"github.com/muejam/assetpipe/config"
 	"github.com/muejam/assetpipe/manifest"
 )
@@ -29,6 +30,8 @@ type Result struct {
 	Versioned int
 	Bytes     int64
 	Reused    int // files copied as they were, known to the cache: not read, hashed or scanned
+	// Compressed is what the compress stage did, nil when it did not run.
+	Compressed *compress.Summary
 	// Unchanged says that nothing the build reads changed since the last
 	// one, which wrote the output in place: nothing was written, and
 	// Manifest is nil (the output's assetpipe.json is current).
@@ -43,15 +46,23 @@ type Result struct {
 // maxReported bounds how many broken references one error lists.
 const maxReported = 20
 
+// Options are a run's settings that are not configuration.
+type Options struct {
+	// CompressProgress, if set, hears how the compress stage is going.
+	CompressProgress func(compress.Progress)
+}
+
 // Build runs the build stage for cfg and replaces the output directory with
-// the result. On error the previous output is left as it was.
-func Build(ctx context.Context, cfg config.Config) (*Result, error) {
-	return build(ctx, cfg, time.Now().Add(-racyWindow))
+// the result. With cfg.Compress.Enabled the compress stage runs on the
+// result before it replaces the output. On error the previous output is
+// left as it was.
+func Build(ctx context.Context, cfg config.Config, opts Options) (*Result, error) {
+	return build(ctx, cfg, opts, time.Now().Add(-racyWindow))
 }
 
 // build is Build with the time from which changed files are too fresh for
 // the source index to record, which tests move.
-func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Result, error) {
+func build(ctx context.Context, cfg config.Config, opts Options, racyBefore time.Time) (*Result, error) {
 	start := time.Now()
 	srcDir := cfg.Path(cfg.Src)
 	src, err := filepath.Abs(srcDir)
@@ -96,7 +107,7 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 		return nil, err
 	}
 	index := openIndex(cfg.CacheDir(), racyBefore)
-	res, problems, err := write(ctx, staged, files, cfg, bundled, index, loadPrevious(out))
+	res, problems, err := write(ctx, staged, files, cfg, opts, bundled, index, loadPrevious(out))
 	if err == nil {
 		err = swapIn(staged, out)
 	}
@@ -127,7 +138,7 @@ func build(ctx context.Context, cfg config.Config, racyBefore time.Time) (*Resul
 // write builds into staged: the files without references at once, the
 // others in the order the plan gives, then the manifests. It returns the
 // problems found, which are an error when references are strict.
-func write(ctx context.Context, staged string, files []*file, cfg config.Config, bundled *bundleOutput, index *sourceIndex, prev *previous) (*Result, []Problem, error) {
+func write(ctx context.Context, staged string, files []*file, cfg config.Config, opts Options, bundled *bundleOutput, index *sourceIndex, prev *previous) (*Result, []Problem, error) {
 	x := newExecutor(staged, cfg.KeepOriginals, index, prev)
 	problems, err := x.scanOrWrite(ctx, files)
 	if err != nil {
@@ -148,10 +159,25 @@ func write(ctx context.Context, staged string, files []*file, cfg config.Config,
 		return nil, nil, err
 	}
 	m := &manifest.Manifest{Version: 1, URLPrefix: cfg.URLPrefix, Files: x.entries}
+	var compressed *compress.Summary
+	if cfg.Compress.Enabled {
+		co := compress.OptionsFrom(cfg)
+		co.Progress = opts.CompressProgress
+		co.Fresh = true
+		if compressed, err = compress.Run(ctx, staged, m, co); err != nil {
+			return nil, nil, err
+		}
+		for _, e := range m.Files {
+			for _, v := range e.Variants {
+				x.outputs[v.Path] = v.Size
+			}
+		}
+	}
 	if err := x.writeManifests(m, cfg.Manifests, bundled.entries); err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, scanned: x.scanned, hashed: x.hashed, linked: x.linked, outputs: x.outputs}
+	res := &Result{Manifest: m, Files: x.written, Reused: x.reused, Compressed: compressed,
+		scanned: x.scanned, hashed: x.hashed, linked: x.linked, outputs: x.outputs}
 	for _, e := range m.Files {
 		res.Bytes += e.Size
 		if e.Versioned {

@@ -105,7 +105,7 @@ func exampleConfig(t *testing.T) config.Config {
 
 func TestDjangoReadsTheManifest(t *testing.T) {
 	cfg := exampleConfig(t)
-	if _, err := build.Build(context.Background(), cfg); err != nil {
+	if _, err := build.Build(context.Background(), cfg, build.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	checkWithDjango(t, cfg.Out)

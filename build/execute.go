@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -105,7 +106,7 @@ func (x *executor) scanOrWrite(ctx context.Context, files []*file) ([]Problem, e
 func (x *executor) first(f *file) (*Problem, error) {
 	scan := scannerFor(f.name)
 	if f.data == nil {
-		in, err := openRead(f.path)
+		in, err := fileio.OpenRead(f.path)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", f.path, err)
 		}
@@ -202,7 +203,7 @@ const streamAbove = 8 << 20
 // the index holds the digests of the same source after the same rewrites.
 func (x *executor) process(f *file, rws []rewrite) error {
 	if f.data == nil {
-		in, err := openRead(f.path)
+		in, err := fileio.OpenRead(f.path)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", f.path, err)
 		}
@@ -234,7 +235,7 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	}
 	if x.prev.link(out, f.versioned, int64(len(data)), e.sha256[:], dst) {
 		x.count(&x.linked)
-	} else if err := writeNew(dst, data); err != nil {
+	} else if err := fileio.WriteNew(dst, data); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	if f.keyed && f.indexable {
@@ -304,7 +305,7 @@ func (x *executor) copyKnown(f *file, in *os.File, e *indexEntry) error {
 
 // copyFile copies in, whose stat gave key, to a new file dst.
 func (x *executor) copyFile(dst string, in *os.File, src string, key statKey) error {
-	w, err := createNew(dst)
+	w, err := fileio.CreateNew(dst)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/muejam/assetpipe/internal/fileio"
 )
 
 // indexFile is the source index's name in the cache directory. Its version
@@ -135,7 +137,7 @@ func (x *sourceIndex) save() error {
 	if err := os.MkdirAll(filepath.Dir(x.path), 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := writeCache(x.path, encodeIndex(x.next)); err != nil {
+	if err := fileio.WriteReplace(x.path, encodeIndex(x.next)); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil

@@ -59,7 +59,7 @@ func indexConfig(t *testing.T, src, cache string) config.Config {
 // in a tree not edited in the last seconds.
 func trusted(t *testing.T, cfg config.Config) *Result {
 	t.Helper()
-	res, err := build(context.Background(), cfg, time.Now().Add(time.Hour))
+	res, err := build(context.Background(), cfg, Options{}, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestIndexSparesUnchangedFilesAndChangesNothing(t *testing.T) {
 	if want := len(indexTree) - 4; second.Reused != want || second.scanned != 0 || second.hashed != 0 {
 		t.Fatalf("second build: reused %d (want %d), scanned %d, hashed %d (want 0)", second.Reused, want, second.scanned, second.hashed)
 	}
-	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestIndexSeesAnEditThatKeepsSizeAndMtime(t *testing.T) {
 	if res.hashed != 3 || res.scanned != 1 {
 		t.Errorf("hashed %d, scanned %d; want the 2 edited files and the page hashed, the CSS scanned", res.hashed, res.scanned)
 	}
-	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestIndexDoesNotRecordFreshFiles(t *testing.T) {
 	writeTree(t, src, indexTree)
 	cache := t.TempDir()
 	for range 2 {
-		res, err := Build(context.Background(), indexConfig(t, src, cache))
+		res, err := Build(context.Background(), indexConfig(t, src, cache), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestRebuildLinksUnchangedOutputs(t *testing.T) {
 	if got, _ := os.ReadFile(logo); string(got) != indexTree["img/logo.svg"] {
 		t.Errorf("damaged output kept: %q", got)
 	}
-	uncached, err := Build(context.Background(), indexConfig(t, src, ""))
+	uncached, err := Build(context.Background(), indexConfig(t, src, ""), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -57,7 +58,7 @@ func (x *executor) writeManifest(name string, data []byte) error {
 	if err := x.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
-	if err := writeNew(filepath.Join(x.dir, filepath.FromSlash(name)), data); err != nil {
+	if err := fileio.WriteNew(filepath.Join(x.dir, filepath.FromSlash(name)), data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	x.mu.Lock()

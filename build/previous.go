@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -58,7 +59,7 @@ func (p *previous) link(out string, versioned bool, size int64, sha []byte, dst 
 
 // hashes reports whether the file at name has the SHA-256 want.
 func hashes(name string, want []byte) bool {
-	f, err := openRead(name)
+	f, err := fileio.OpenRead(name)
 	if err != nil {
 		return false
 	}

@@ -49,19 +49,6 @@ func (x *executor) readAll(in *os.File, size int64) ([]byte, error) {
 	return buf[:n], err
 }
 
-// writeNew writes data to a file that must not exist yet.
-func writeNew(name string, data []byte) error {
-	w, err := createNew(name)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(data)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 func (x *executor) getBuf(n int) []byte {
 	select {
 	case b := <-x.bufs:

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -223,30 +224,5 @@ func writeStamp(dir, inputs, out string, res *Result, outputs map[string]int64) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeCache(p, s.encode())
-}
-
-// writeCache replaces a file of the cache directory by renaming a
-// complete temporary file over it. Unlike the outputs it is not synced: a
-// cache file lost or cut short by a crash only fails to parse or match,
-// and the next build does the work.
-func writeCache(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return fileio.WriteReplace(p, s.encode())
 }

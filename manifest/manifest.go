@@ -99,22 +99,22 @@ func (m *Manifest) Marshal() ([]byte, error) {
 
 // Parse decodes assetpipe.json and validates it.
 func Parse(data []byte) (*Manifest, error) {
-	// Read the version alone first: a future format may change the shape of
-	// the rest, and "unsupported version" is the useful error then.
-	var probe struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("parse manifest: %w", err)
-	}
-	if probe.Version == nil {
-		return nil, errors.New("parse manifest: no \"version\" field")
-	}
-	if *probe.Version != FormatVersion {
-		return nil, fmt.Errorf("parse manifest: unsupported version %d (this build reads version %d)", *probe.Version, FormatVersion)
-	}
 	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
+	err := json.Unmarshal(data, &m)
+	if err != nil || m.Version != FormatVersion {
+		// A future format may change the shape of the rest, so an error
+		// is about the version when the version is not this one.
+		var probe struct {
+			Version *int `json:"version"`
+		}
+		switch perr := json.Unmarshal(data, &probe); {
+		case perr != nil:
+			return nil, fmt.Errorf("parse manifest: %w", perr)
+		case probe.Version == nil:
+			return nil, errors.New("parse manifest: no \"version\" field")
+		case *probe.Version != FormatVersion:
+			return nil, fmt.Errorf("parse manifest: unsupported version %d (this build reads version %d)", *probe.Version, FormatVersion)
+		}
 		return nil, fmt.Errorf("parse manifest: %w", err)
 	}
 	if m.Files == nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/muejam/assetpipe/internal/fileio"
 )
 
 // cache holds finished variants by (the original's SHA-256, encoder id),
@@ -39,7 +41,7 @@ func (c cache) get(original, encoderID string) (variant []byte, sum [32]byte, ok
 	if c.dir == "" {
 		return nil, sum, false
 	}
-	data, err := os.ReadFile(c.path(original, encoderID))
+	data, err := fileio.ReadFile(c.path(original, encoderID))
 	if err != nil || len(data) < headerSize || !bytes.HasPrefix(data, []byte(entryMagic)) {
 		return nil, sum, false
 	}
@@ -67,31 +69,8 @@ func (c cache) put(original, encoderID string, variant []byte, sum [32]byte) err
 	entry = binary.LittleEndian.AppendUint64(entry, uint64(len(variant)))
 	entry = append(entry, sum[:]...)
 	entry = append(entry, variant...)
-	if err := writeRenamed(p, entry); err != nil {
+	if err := fileio.WriteReplace(p, entry); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
-}
-
-// writeRenamed writes data to a temporary file beside path and renames it
-// over path: whoever opens path sees the old file or the new one, whole.
-func writeRenamed(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

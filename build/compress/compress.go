@@ -27,6 +27,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -37,6 +38,10 @@ type Options struct {
 	MaxRatio   float64  // a variant is kept when at most this fraction of the original
 	Encodings  []string // config.Brotli, config.Gzip
 	CacheDir   string   // where finished variants are kept; "" for none
+	// Fresh says the output directory was just made by a build that is
+	// not yet live: variants are created in place, not written beside and
+	// renamed, and there are no earlier ones to remove.
+	Fresh bool
 	// Progress, if set, is called after each variant, one call at a time.
 	Progress func(Progress)
 
@@ -201,7 +206,7 @@ func (r *runner) do(j Job) error {
 	enc := r.encoders[j.Encoding]
 	variant, sum, hit := r.cache.get(j.SHA256, enc.id())
 	if !hit {
-		src, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(j.Path)))
+		src, err := fileio.ReadFile(filepath.Join(r.dir, filepath.FromSlash(j.Path)))
 		if err != nil {
 			return fmt.Errorf("compress: %w", err)
 		}
@@ -218,12 +223,19 @@ func (r *runner) do(j Job) error {
 	}
 	dst := filepath.Join(r.dir, filepath.FromSlash(j.Variant))
 	keep := float64(len(variant)) <= r.opts.MaxRatio*float64(j.Size)
-	if keep {
-		if err := writeRenamed(dst, variant); err != nil {
+	switch {
+	case keep:
+		write := fileio.WriteReplace
+		if r.opts.Fresh {
+			write = fileio.WriteNew
+		}
+		if err := write(dst, variant); err != nil {
 			return fmt.Errorf("compress: writing %s: %w", j.Variant, err)
 		}
-	} else if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("compress: %w", err)
+	case !r.opts.Fresh:
+		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("compress: %w", err)
+		}
 	}
 
 	r.mu.Lock()

@@ -76,6 +76,7 @@ func (f *configFlags) load() (config.Config, error) {
 
 func newBuildCmd(stdout, stderr io.Writer) *cobra.Command {
 	var flags configFlags
+	var noCompress bool
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Fingerprint the source tree into the output directory and write the manifests",
@@ -85,6 +86,8 @@ final bytes, as Django's ManifestStaticFilesStorage does), rewrites the
 references between files (CSS url() and @import, source maps, HTML, JS
 imports), bundles the configured entry points with esbuild, and writes
 assetpipe.json, staticfiles.json and, when configured, .vite/manifest.json.
+Unless compress: false or --no-compress, it then writes brotli and gzip
+variants of the compressible files (see assetpipe compress --help).
 
 The output directory is replaced as a whole and only when the build
 succeeds; a failed build leaves the previous output untouched.`,
@@ -94,7 +97,12 @@ succeeds; a failed build leaves the previous output untouched.`,
 			if err != nil {
 				return err
 			}
-			res, err := build.Build(cmd.Context(), cfg)
+			if noCompress {
+				cfg.Compress.Enabled = false
+			}
+			progress := newCompressProgress(stderr)
+			res, err := build.Build(cmd.Context(), cfg, build.Options{CompressProgress: progress.update})
+			progress.finish()
 			if err != nil {
 				return err
 			}
@@ -110,9 +118,13 @@ succeeds; a failed build leaves the previous output untouched.`,
 				fmt.Fprintf(stdout, ", %d unchanged", res.Reused)
 			}
 			fmt.Fprintln(stdout)
+			if res.Compressed != nil {
+				printCompressed(stdout, res.Compressed)
+			}
 			return nil
 		},
 	}
 	flags.register(cmd)
+	cmd.Flags().BoolVar(&noCompress, "no-compress", false, "skip the compress stage for this run")
 	return cmd
 }

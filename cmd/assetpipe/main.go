@@ -75,6 +75,7 @@ flags override it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(newBuildCmd(stdout, stderr))
+	root.AddCommand(newCompressCmd(stdout, stderr))
 	return root
 }
 

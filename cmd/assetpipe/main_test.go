@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/brotli"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,7 +26,36 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"decodes": cmdDecodes},
 	})
+}
+
+// cmdDecodes is "decodes VARIANT ORIGINAL": VARIANT (.br or .gz) decodes,
+// with a decoder independent of the encoder, to the bytes of ORIGINAL.
+func cmdDecodes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: decodes VARIANT ORIGINAL")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var r io.Reader
+	switch filepath.Ext(args[0]) {
+	case ".br":
+		r = brotli.NewReader(bytes.NewReader(data))
+	case ".gz":
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		ts.Check(err)
+		r = zr
+	default:
+		ts.Fatalf("%s is neither .br nor .gz", args[0])
+	}
+	got, err := io.ReadAll(r)
+	ts.Check(err)
+	want, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if !bytes.Equal(got, want) {
+		ts.Fatalf("%s does not decode to %s", args[0], args[1])
+	}
 }
 
 func TestExitCodes(t *testing.T) {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package build
+package fileio
 
 import (
 	"os"
@@ -13,7 +13,8 @@ import (
 // which is a fifth of a build's system calls. A file made by os.NewFile
 // from a blocking descriptor skips that.
 
-func openRead(name string) (*os.File, error) {
+// OpenRead opens name for reading.
+func OpenRead(name string) (*os.File, error) {
 	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: name, Err: err}
@@ -21,8 +22,8 @@ func openRead(name string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), name), nil
 }
 
-// createNew creates name, which must not exist.
-func createNew(name string) (*os.File, error) {
+// CreateNew creates name, which must not exist, mode 0644 before the umask.
+func CreateNew(name string) (*os.File, error) {
 	fd, err := unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: name, Err: err}
