@@ -4,10 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/muejam/assetpipe/internal/fileio"
 	"github.com/muejam/assetpipe/manifest"
 )
 
@@ -40,11 +40,5 @@ func seal(dir string) {
 	if unix.Stat(p, &st) != nil {
 		return
 	}
-	for range 100 { // a clock tick is at most 10 ms
-		var ts unix.Timespec
-		if unix.ClockGettime(unix.CLOCK_REALTIME_COARSE, &ts) != nil || ts.Nano() > st.Mtim.Nano() {
-			return
-		}
-		time.Sleep(500 * time.Microsecond)
-	}
+	fileio.WaitPast(st.Mtim.Nano())
 }

@@ -51,6 +51,9 @@ type Variant struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
+	// Encoder names the encoder and settings that made it ("br-q11"), so
+	// that a variant made otherwise is made again.
+	Encoder string `json:"encoder"`
 }
 
 // Manifest is assetpipe.json: every logical (source) name and the output

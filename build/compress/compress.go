@@ -42,6 +42,11 @@ type Options struct {
 	// not yet live: variants are created in place, not written beside and
 	// renamed, and there are no earlier ones to remove.
 	Fresh bool
+	// Since is when the manifest given to Run was written (ns), 0 when
+	// unknown. A variant it records, made by the same encoder, whose file
+	// has not changed since (its ctime is earlier) is kept as it is:
+	// neither read from the cache nor written again.
+	Since int64
 	// Progress, if set, is called after each variant, one call at a time.
 	Progress func(Progress)
 
@@ -127,8 +132,9 @@ type Progress struct {
 type Summary struct {
 	Files      int // originals that got at least one variant
 	Variants   int // variants kept
-	Compressed int // variants an encoder made (the rest came from the cache)
-	CacheHits  int
+	Compressed int // variants an encoder made
+	CacheHits  int // variants the cache held
+	Unchanged  int // variants already in the output, as the manifest records
 	// In and Out are, per encoding, the bytes of the originals that got a
 	// variant and of those variants.
 	In, Out  map[string]int64
@@ -154,7 +160,13 @@ func Run(ctx context.Context, dir string, m *manifest.Manifest, opts Options) (*
 		}
 	}
 	r := &runner{dir: dir, opts: opts, cache: cache{dir: opts.CacheDir}, encoders: encoders,
-		sum: &Summary{In: map[string]int64{}, Out: map[string]int64{}}, kept: map[string]map[string]manifest.Variant{}}
+		sum: &Summary{In: map[string]int64{}, Out: map[string]int64{}}, kept: map[string]map[string]manifest.Variant{},
+		prior: map[string]map[string]manifest.Variant{}}
+	for name, e := range m.Files {
+		if len(e.Variants) > 0 {
+			r.prior[name] = e.Variants
+		}
+	}
 	for _, j := range jobs {
 		r.progress.Total++
 		r.progress.TotalIn += j.Size
@@ -194,6 +206,8 @@ type runner struct {
 	cache    cache
 	encoders map[string]encoder
 
+	prior map[string]map[string]manifest.Variant // what the manifest recorded before the run
+
 	mu       sync.Mutex
 	sum      *Summary
 	progress Progress
@@ -204,6 +218,10 @@ type runner struct {
 // original, whose bytes must still be those the manifest names.
 func (r *runner) do(j Job) error {
 	enc := r.encoders[j.Encoding]
+	if v, ok := r.unchanged(j, enc.id()); ok {
+		r.record(j, v, nil)
+		return nil
+	}
 	variant, sum, hit := r.cache.get(j.SHA256, enc.id())
 	if !hit {
 		src, err := fileio.ReadFile(filepath.Join(r.dir, filepath.FromSlash(j.Path)))
@@ -238,29 +256,92 @@ func (r *runner) do(j Job) error {
 		}
 	}
 
+	v := manifest.Variant{Path: j.Variant, Size: int64(len(variant)), SHA256: hex.EncodeToString(sum[:]), Encoder: enc.id()}
+	if !keep {
+		v = manifest.Variant{Size: v.Size}
+	}
+	r.record(j, v, &hit)
+	return nil
+}
+
+// unchanged returns the variant the manifest records for j when the
+// output holds it as it was written: made by encoder, at most the size
+// kept, and a file whose ctime is before the manifest was written.
+func (r *runner) unchanged(j Job, encoder string) (manifest.Variant, bool) {
+	v, ok := r.prior[j.Name][j.Encoding]
+	if !ok || r.opts.Fresh || r.opts.Since == 0 || v.Path != j.Variant || v.Encoder != encoder ||
+		float64(v.Size) > r.opts.MaxRatio*float64(j.Size) {
+		return v, false
+	}
+	fi, err := os.Lstat(filepath.Join(r.dir, filepath.FromSlash(v.Path)))
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != v.Size {
+		return v, false
+	}
+	ctime, ok := fileio.ChangeTime(fi)
+	return v, ok && ctime < r.opts.Since
+}
+
+// record counts a finished job; v.Path is empty when the variant was not
+// kept. hit says where it came from: nil for the output, else the cache
+// (true) or the encoder.
+func (r *runner) record(j Job, v manifest.Variant, hit *bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if keep {
+	if v.Path != "" {
 		if r.kept[j.Name] == nil {
 			r.kept[j.Name] = map[string]manifest.Variant{}
 		}
-		r.kept[j.Name][j.Encoding] = manifest.Variant{Path: j.Variant, Size: int64(len(variant)), SHA256: hex.EncodeToString(sum[:])}
+		r.kept[j.Name][j.Encoding] = v
 		r.sum.Variants++
 		r.sum.In[j.Encoding] += j.Size
-		r.sum.Out[j.Encoding] += int64(len(variant))
+		r.sum.Out[j.Encoding] += v.Size
 	}
-	if hit {
+	switch {
+	case hit == nil:
+		r.sum.Unchanged++
+	case *hit:
 		r.sum.CacheHits++
 		r.progress.Cached++
-	} else {
+	default:
 		r.sum.Compressed++
 		r.progress.Compressed++
 	}
 	r.progress.Done++
 	r.progress.BytesIn += j.Size
-	r.progress.BytesOut += int64(len(variant))
+	r.progress.BytesOut += v.Size
 	if r.opts.Progress != nil {
 		r.opts.Progress(r.progress)
 	}
-	return nil
+}
+
+// Output compresses the build output at dir in place: it reads its
+// assetpipe.json, makes the variants, and writes the manifest back with
+// them. Variants the manifest already records and the output still holds
+// as written are kept without work, unless there is no cache (a run
+// without one redoes everything).
+func Output(ctx context.Context, dir string, opts Options) (*Summary, error) {
+	mpath := filepath.Join(dir, manifest.FileName)
+	fi, err := os.Stat(mpath)
+	if err != nil {
+		return nil, fmt.Errorf("no build to compress: %w", err)
+	}
+	m, err := manifest.ReadFile(mpath)
+	if err != nil {
+		return nil, err
+	}
+	opts.Fresh = false
+	if opts.CacheDir != "" {
+		opts.Since = fi.ModTime().UnixNano()
+	}
+	sum, err := Run(ctx, dir, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	// A variant written in the manifest's clock tick could not be told
+	// from one changed after it; so the manifest is written a tick later.
+	fileio.WaitPast(fileio.Now())
+	if err := m.WriteFile(mpath); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }

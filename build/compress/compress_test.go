@@ -346,3 +346,68 @@ func TestPlanLargestFirstAndCollisions(t *testing.T) {
 		t.Errorf("collision: %v", err)
 	}
 }
+
+// Compressing an output a second time keeps the variants its manifest
+// records without reading the cache; one changed in the output since is
+// made again.
+func TestOutputKeepsRecordedVariants(t *testing.T) {
+	files := map[string][]byte{"a.css": text(1, 4000), "b.js": text(2, 6000)}
+	dir, m := site(t, files)
+	if err := m.WriteFile(filepath.Join(dir, manifest.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	opts := defaults(t.TempDir())
+	first, err := Output(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Compressed != 4 {
+		t.Fatalf("first run: %+v", first)
+	}
+	calls := new(atomic.Int64)
+	counting(&opts, calls)
+	again, err := Output(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Unchanged != 4 || again.CacheHits != 0 || calls.Load() != 0 {
+		t.Fatalf("second run: %+v, %d encoder calls", again, calls.Load())
+	}
+	m2, err := manifest.ReadFile(filepath.Join(dir, manifest.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := checkVariants(t, dir, m2); n != 4 {
+		t.Fatalf("%d variants recorded, want 4", n)
+	}
+
+	// A variant damaged in place, keeping its size, is made again.
+	br := filepath.Join(dir, "a.css.br")
+	data, err := os.ReadFile(br)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(br, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third, err := Output(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Unchanged != 3 || third.CacheHits != 1 {
+		t.Fatalf("after damage: %+v", third)
+	}
+	m3, _ := manifest.ReadFile(filepath.Join(dir, manifest.FileName))
+	checkVariants(t, dir, m3)
+
+	// Without a cache everything is made again.
+	opts.CacheDir = ""
+	calls.Store(0)
+	if _, err := Output(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 4 {
+		t.Fatalf("without a cache: %d encoder calls, want 4", calls.Load())
+	}
+}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"io"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/muejam/assetpipe/build/compress"
-	"github.com/muejam/assetpipe/manifest"
 )
 
 func newCompressCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -30,21 +28,12 @@ another branch, or in a CI job that restores the cache.`,
 			if err != nil {
 				return err
 			}
-			out := cfg.Path(cfg.Out)
-			mpath := filepath.Join(out, manifest.FileName)
-			m, err := manifest.ReadFile(mpath)
-			if err != nil {
-				return err
-			}
 			opts := compress.OptionsFrom(cfg)
 			progress := newCompressProgress(stderr)
 			opts.Progress = progress.update
-			sum, err := compress.Run(cmd.Context(), out, m, opts)
+			sum, err := compress.Output(cmd.Context(), cfg.Path(cfg.Out), opts)
 			progress.finish()
 			if err != nil {
-				return err
-			}
-			if err := m.WriteFile(mpath); err != nil {
 				return err
 			}
 			printCompressed(stdout, sum)

@@ -73,8 +73,12 @@ func (p *compressProgress) finish() {
 
 // printCompressed is the summary of a compress run.
 func printCompressed(w io.Writer, s *compress.Summary) {
-	fmt.Fprintf(w, "compressed %d files: %d variants, %d encoded, %d from the cache, in %s\n",
-		s.Files, s.Variants, s.Compressed, s.CacheHits, s.Duration.Round(timeUnit(s.Duration)))
+	unchanged := ""
+	if s.Unchanged > 0 {
+		unchanged = fmt.Sprintf(", %d unchanged", s.Unchanged)
+	}
+	fmt.Fprintf(w, "compressed %d files: %d variants, %d encoded, %d from the cache%s, in %s\n",
+		s.Files, s.Variants, s.Compressed, s.CacheHits, unchanged, s.Duration.Round(timeUnit(s.Duration)))
 	for _, enc := range []string{"br", "gzip"} {
 		in, out := s.In[enc], s.Out[enc]
 		if in == 0 {
