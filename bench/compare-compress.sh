@@ -67,10 +67,11 @@ changed="$(find src -name '*.css' -size +100k -print -quit) $(find src -name '*.
 for f in $changed; do echo "/* changed */" >> "$f"; done
 sleep 2.1
 echo "3 files changed: $changed"
-/usr/bin/time -f "build with 3 files changed: %e s wall, %U s user, %S s sys" "$ap" build --src src --out out
+/usr/bin/time -o times.txt -a -f "build with 3 files changed: %e s wall, %U s user, %S s sys" "$ap" build --src src --out out
 mkdir three
 for f in $changed; do cp "$f" three/; done
-/usr/bin/time -f "those 3 files alone: %e s wall, %U s user, %S s sys" "$ap" build --no-cache --src three --out three-out
+/usr/bin/time -o times.txt -a -f "those 3 files alone: %e s wall, %U s user, %S s sys" "$ap" build --no-cache --src three --out three-out
+cat times.txt
 python3 - cold.json <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
