@@ -70,7 +70,9 @@ echo "3 files changed: $changed"
 /usr/bin/time -o times.txt -a -f "build with 3 files changed: %e s wall, %U s user, %S s sys" "$ap" build --src src --out out
 mkdir three
 for f in $changed; do cp "$f" three/; done
-/usr/bin/time -o times.txt -a -f "those 3 files alone: %e s wall, %U s user, %S s sys" "$ap" build --no-cache --src three --out three-out
+# Alone their references break: lenient, and no cache, so they are compressed.
+printf 'src: three\nout: three-out\nreferences: lenient\ncache: ""\n' > three.yaml
+/usr/bin/time -o times.txt -a -f "those 3 files alone: %e s wall, %U s user, %S s sys" "$ap" build -c three.yaml 2>/dev/null
 cat times.txt
 python3 - cold.json <<'PY'
 import json, sys
