@@ -44,6 +44,10 @@ func noise(seed uint64, n int) []byte {
 // site writes files into a fresh output directory and returns it with
 // the manifest a build would have written for them.
 func site(t *testing.T, files map[string][]byte) (string, *manifest.Manifest) {
+	return siteTB(t, files)
+}
+
+func siteTB(t testing.TB, files map[string][]byte) (string, *manifest.Manifest) {
 	t.Helper()
 	dir := t.TempDir()
 	m := manifest.New("/static/")
