@@ -8,6 +8,8 @@
 #     between runs, and with --no-cache, doing all the work every time.
 #  2. rebuild in place: the outputs of the previous run stay, as in a
 #     development loop or a CI job that keeps its workspace.
+# collectstatic does not compress, so assetpipe runs with --no-compress
+# (bench/compare-compress.sh measures that stage).
 # Outputs and the cache live under $TMPDIR: set it to compare file systems.
 # Usage: bench/compare-collectstatic.sh [TREE]
 # Without TREE it uses the real asset tree that `go test ./build -run
@@ -24,7 +26,7 @@ py=$PWD/bench/collectstatic.py
 cd "$work"
 echo "tree: $tree ($(find "$tree" -type f | wc -l) files, $(du -sh "$tree" | cut -f1)); outputs in $work"
 runs=${RUNS:-15}
-ap="$work/assetpipe build --src $tree --out $work/ap"
+ap="$work/assetpipe build --no-compress --src $tree --out $work/ap"
 dj="/usr/bin/python3 $py $tree $work/dj"
 hyperfine --warmup 2 --runs "$runs" --export-json "$work/fresh.json" \
   --prepare "rm -rf $work/ap $work/dj" \
