@@ -71,7 +71,7 @@ echo "3 files changed: $changed"
 mkdir three
 for f in $changed; do cp "$f" three/; done
 # Alone their references break: lenient, and no cache, so they are compressed.
-printf 'src: three\nout: three-out\nreferences: lenient\ncache: ""\n' > three.yaml
+printf 'src: three\nout: three-out\nreferences: lenient\ncache_dir: ""\n' > three.yaml
 /usr/bin/time -o times.txt -a -f "those 3 files alone: %e s wall, %U s user, %S s sys" "$ap" build -c three.yaml 2>/dev/null
 cat times.txt
 python3 - cold.json <<'PY'

@@ -78,7 +78,7 @@ func generatedConfig(tb testing.TB, n int) config.Config {
 	cfg.Src = tb.TempDir()
 	genTree(tb, cfg.Src, n)
 	cfg.Out = filepath.Join(tb.TempDir(), "dist")
-	cfg.Cache = ""
+	cfg.CacheDir = ""
 	return cfg
 }
 

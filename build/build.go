@@ -85,8 +85,8 @@ func build(ctx context.Context, cfg config.Config, opts Options, racyBefore time
 	}
 	// Without bundles the walk sees every file the build reads, so a
 	// stamp of the sources can tell that nothing changed.
-	stamped := cfg.CacheDir() != "" && len(cfg.Bundle.EntryPoints) == 0
-	if st := readStamp(cfg.CacheDir()); stamped && st.sealed(out) {
+	stamped := cfg.CachePath() != "" && len(cfg.Bundle.EntryPoints) == 0
+	if st := readStamp(cfg.CachePath()); stamped && st.sealed(out) {
 		inputs := inputsDigest(cfg, src, out, files, statFile, racyBefore.UnixNano())
 		if inputs != "" && st.unchanged(inputs, out) {
 			return &Result{Out: out, Files: st.files, Versioned: st.version, Bytes: st.bytes,
@@ -106,7 +106,7 @@ func build(ctx context.Context, cfg config.Config, opts Options, racyBefore time
 	if err != nil {
 		return nil, err
 	}
-	index := openIndex(cfg.CacheDir(), racyBefore)
+	index := openIndex(cfg.CachePath(), racyBefore)
 	res, problems, err := write(ctx, staged, files, cfg, opts, bundled, index, loadPrevious(out))
 	if err == nil {
 		err = swapIn(staged, out)
@@ -118,15 +118,15 @@ func build(ctx context.Context, cfg config.Config, opts Options, racyBefore time
 	if err := index.save(); err != nil {
 		// The output is complete; a cache that cannot be written only
 		// costs the next build time.
-		problems = append(problems, Problem{File: cfg.CacheDir(), Msg: err.Error()})
+		problems = append(problems, Problem{File: cfg.CachePath(), Msg: err.Error()})
 	}
-	if cfg.CacheDir() != "" {
+	if cfg.CachePath() != "" {
 		var inputs string // none: warnings are shown on every build
 		if stamped && len(problems) == 0 {
 			inputs = inputsDigest(cfg, src, out, files, keyedFile, racyBefore.UnixNano())
 		}
-		if err := writeStamp(cfg.CacheDir(), inputs, out, res, res.outputs); err != nil {
-			problems = append(problems, Problem{File: cfg.CacheDir(), Msg: "cache: " + err.Error()})
+		if err := writeStamp(cfg.CachePath(), inputs, out, res, res.outputs); err != nil {
+			problems = append(problems, Problem{File: cfg.CachePath(), Msg: "cache: " + err.Error()})
 		}
 	}
 	res.Out = out

@@ -99,7 +99,7 @@ func exampleConfig(t *testing.T) config.Config {
 		t.Fatal(err)
 	}
 	cfg.Out = filepath.Join(t.TempDir(), "dist")
-	cfg.Cache = t.TempDir()
+	cfg.CacheDir = t.TempDir()
 	return cfg
 }
 

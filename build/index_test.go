@@ -51,7 +51,7 @@ func indexConfig(t *testing.T, src, cache string) config.Config {
 	cfg.Dir = t.TempDir()
 	cfg.Src = src
 	cfg.Out = filepath.Join(cfg.Dir, "out")
-	cfg.Cache = cache
+	cfg.CacheDir = cache
 	return cfg
 }
 
@@ -256,7 +256,7 @@ func TestRebuildLinksUnchangedOutputs(t *testing.T) {
 		t.Fatalf("first build linked %d files", first.linked)
 	}
 	for i := range 2 {
-		os.Remove(filepath.Join(cfg.Cache, stampFile)) // a full build, not a no-op
+		os.Remove(filepath.Join(cfg.CacheDir, stampFile)) // a full build, not a no-op
 		res := trusted(t, cfg)
 		if res.linked != len(indexTree) {
 			t.Fatalf("rebuild %d linked %d of %d files", i+1, res.linked, len(indexTree))
@@ -267,7 +267,7 @@ func TestRebuildLinksUnchangedOutputs(t *testing.T) {
 	if err := os.WriteFile(logo, []byte(strings.ToUpper(indexTree["img/logo.svg"])), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Cache = ""
+	cfg.CacheDir = ""
 	res := trusted(t, cfg)
 	if res.linked != len(indexTree)-1 {
 		t.Errorf("linked %d files, want all but the damaged one", res.linked)

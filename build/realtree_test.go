@@ -24,7 +24,7 @@ func TestRealTree(t *testing.T) {
 	cfg := config.Default()
 	cfg.Src = build.RealTree(t)
 	cfg.Out = filepath.Join(t.TempDir(), "dist")
-	cfg.Cache = t.TempDir()
+	cfg.CacheDir = t.TempDir()
 	res, err := build.Build(context.Background(), cfg, build.Options{})
 	if err != nil {
 		t.Fatal(err)

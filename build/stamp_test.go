@@ -93,7 +93,7 @@ func TestStampNotWrittenWithWarnings(t *testing.T) {
 			t.Fatalf("unchanged %v, warnings %v", res.Unchanged, res.Warnings)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(cfg.Cache, stampFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(cfg.CacheDir, stampFile)); err == nil {
 		t.Fatal("a stamp was written for a build with warnings")
 	}
 }

@@ -67,9 +67,9 @@ type Config struct {
 	Bundle        Bundle    `yaml:"bundle"`
 	Manifests     Manifests `yaml:"manifests"`
 	Compress      Compress  `yaml:"compress"`
-	// Cache is the directory of work kept between runs (digests of
+	// CacheDir is the directory of work kept between runs (digests of
 	// unchanged sources, compressed variants); "" turns it off.
-	Cache string `yaml:"cache"`
+	CacheDir string `yaml:"cache_dir"`
 
 	// Dir is where relative paths start: the config file's directory, or
 	// the working directory when there is no file.
@@ -163,7 +163,7 @@ func Default() Config {
 		Out:        "dist",
 		URLPrefix:  "/static/",
 		References: Strict,
-		Cache:      DefaultCache,
+		CacheDir:   DefaultCache,
 		Bundle: Bundle{
 			Target:    "es2020",
 			Format:    "esm",
@@ -329,12 +329,12 @@ func (c *Config) UnversionedPatterns() []string {
 	return append(append([]string{}, DefaultUnversioned...), c.Unversioned...)
 }
 
-// CacheDir is the cache directory resolved against Dir, "" when off.
-func (c *Config) CacheDir() string {
-	if c.Cache == "" {
+// CachePath is the cache directory resolved against Dir, "" when off.
+func (c *Config) CachePath() string {
+	if c.CacheDir == "" {
 		return ""
 	}
-	return c.Path(c.Cache)
+	return c.Path(c.CacheDir)
 }
 
 // Path resolves p against Dir.

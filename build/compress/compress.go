@@ -60,7 +60,7 @@ func OptionsFrom(cfg config.Config) Options {
 		MinSize:    cfg.Compress.MinSize,
 		MaxRatio:   cfg.Compress.MaxRatio,
 		Encodings:  cfg.Compress.Encodings,
-		CacheDir:   cfg.CacheDir(),
+		CacheDir:   cfg.CachePath(),
 	}
 }
 

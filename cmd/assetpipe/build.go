@@ -52,7 +52,7 @@ func (f *configFlags) load() (config.Config, error) {
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{f.src, &cfg.Src}, {f.out, &cfg.Out}, {f.cache, &cfg.Cache}} {
+	}{{f.src, &cfg.Src}, {f.out, &cfg.Out}, {f.cache, &cfg.CacheDir}} {
 		if o.flag == "" {
 			continue
 		}
@@ -63,7 +63,7 @@ func (f *configFlags) load() (config.Config, error) {
 		*o.dst = abs
 	}
 	if f.noCache {
-		cfg.Cache = ""
+		cfg.CacheDir = ""
 	}
 	if f.urlPrefix != "" {
 		cfg.URLPrefix = f.urlPrefix
