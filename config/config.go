@@ -67,6 +67,9 @@ type Config struct {
 	Bundle        Bundle    `yaml:"bundle"`
 	Manifests     Manifests `yaml:"manifests"`
 	Compress      Compress  `yaml:"compress"`
+	Publish       Publish   `yaml:"publish"`
+	// Cache sets Cache-Control by glob over the defaults (see CacheRule).
+	Cache []CacheRule `yaml:"cache"`
 	// CacheDir is the directory of work kept between runs (digests of
 	// unchanged sources, compressed variants); "" turns it off.
 	CacheDir string `yaml:"cache_dir"`
@@ -176,6 +179,7 @@ func Default() Config {
 			MaxRatio:  0.95,
 			Encodings: []string{Brotli, Gzip},
 		},
+		Publish: defaultPublish(),
 		Manifests: Manifests{
 			Django: DjangoManifest{Enabled: true, Path: "staticfiles.json", Version: "1.0"},
 			Vite:   ViteManifest{Path: ".vite/manifest.json"},
@@ -227,7 +231,7 @@ func (c *Config) Validate() error { return c.validate(positions{}) }
 func (c *Config) validate(pos positions) error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &Error{File: c.File, Pos: pos.byKey[key], Key: key, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{File: c.File, Pos: pos.near(key), Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	if c.Src == "" {
 		bad("src", "must not be empty")
@@ -284,6 +288,7 @@ func (c *Config) validate(pos positions) error {
 	if r := c.Compress.MaxRatio; !(r > 0 && r <= 1) {
 		bad("compress.max_ratio", "must be more than 0 and at most 1, got %v", r)
 	}
+	c.validatePublish(bad)
 	seen := map[string]bool{}
 	for i, e := range c.Compress.Encodings {
 		if e != Brotli && e != Gzip || seen[e] {

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseErrorsNameFileLineAndKey(t *testing.T) {
@@ -86,5 +87,60 @@ func TestCompressShorthandAndExtensions(t *testing.T) {
 	exts := strings.Join(cfg.CompressibleExtensions(), " ")
 	if !strings.Contains(exts, ".glsl") || strings.Contains(exts, ".ico") || !strings.Contains(exts, ".css") {
 		t.Errorf("extensions: %s", exts)
+	}
+}
+
+func TestPublishBlock(t *testing.T) {
+	cfg, err := Parse("a.yaml", []byte(`publish:
+  bucket: my-assets
+  prefix: static/
+  distribution_id: E123
+  error_pages:
+    404: errors/404.html
+  prune_after: 14d
+cache:
+  - match: "uploads/**"
+    cache_control: "public, max-age=86400"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.Publish
+	if p.Bucket != "my-assets" || p.Prefix != "static/" || p.ErrorPages[404] != "errors/404.html" ||
+		cfg.PruneAge() != 14*24*time.Hour || p.KeepReleases != 3 || p.MaxDeletes != 500 {
+		t.Errorf("publish: %+v", p)
+	}
+	if pages, configured := cfg.ErrorPageFiles(); !configured || len(pages) != 1 {
+		t.Errorf("error pages: %v %v", pages, configured)
+	}
+	if len(cfg.Cache) != 1 || cfg.Cache[0].Match != "uploads/**" {
+		t.Errorf("cache: %+v", cfg.Cache)
+	}
+	env := map[string]string{"ASSETPIPE_BUCKET": "other", "CLOUDFRONT_DISTRIBUTION_ID": "E9", "AWS_REGION": "eu-west-1"}
+	if err := cfg.ApplyEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Publish.Bucket != "other" || cfg.Publish.DistributionID != "E9" || cfg.Publish.Region != "eu-west-1" || cfg.Publish.Prefix != "static/" {
+		t.Errorf("after env: %+v", cfg.Publish)
+	}
+	if err := cfg.ApplyEnv(func(k string) string { return map[string]string{"ASSETPIPE_PREFIX": "/abs"}[k] }); err == nil ||
+		!strings.Contains(err.Error(), "publish.prefix") {
+		t.Errorf("bad prefix from the environment: %v", err)
+	}
+}
+
+func TestPublishErrors(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"publish:\n  bucket: My_Bucket\n", `a.yaml:2:11: publish.bucket: "My_Bucket" is not a valid bucket name`},
+		{"publish:\n  prefix: static\n", `a.yaml:2:11: publish.prefix: must be a clean relative key prefix`},
+		{"publish:\n  prune_after: soon\n", `a.yaml:2:16: publish.prune_after: invalid duration "soon"`},
+		{"publish:\n  error_pages:\n    200: ok.html\n", `a.yaml:3:10: publish.error_pages.200: 200 is not an HTTP error status`},
+		{"cache:\n  - match: \"a/[\"\n    cache_control: x\n", `a.yaml:2:12: cache[0].match: invalid glob "a/["`},
+		{"cache:\n  - match: \"*.css\"\n", `a.yaml:2:10: cache[0].cache_control: must be a one-line Cache-Control value`},
+	} {
+		_, err := Parse("a.yaml", []byte(tt.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%q:\n got: %v\nwant: %s", tt.yaml, err, tt.want)
+		}
 	}
 }

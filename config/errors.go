@@ -42,6 +42,22 @@ func (e *Error) Error() string {
 // to where its value starts, for validation messages; byPos maps the
 // position of every key and value token to its path, so that decoder
 // errors, which carry only a token, can name their key.
+// near is the position of key or, for a key not written (a value left
+// out), of the closest enclosing one.
+func (p positions) near(key string) Pos {
+	for key != "" {
+		if at, ok := p.byKey[key]; ok {
+			return at
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return Pos{}
+}
+
 type positions struct {
 	byKey map[string]Pos
 	byPos map[Pos]string
