@@ -1,0 +1,151 @@
+package publish
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MetaDir is where, below the prefix, assetpipe keeps its records: the
+// live release (current.json), every release kept (releases/), and a
+// copy of every unversioned object by content (objects/), for rollback.
+const MetaDir = "_assetpipe/"
+
+// RecordFormat is the version of the release records this package writes
+// and the only one it reads.
+const RecordFormat = 1
+
+// Record is a release as the bucket keeps it: what each object held and
+// the headers it got. The live release's record is current.json, so a
+// publish learns what the bucket holds with one GET.
+type Record struct {
+	Format  int       `json:"format"`
+	Release string    `json:"release"`
+	Time    time.Time `json:"time"`
+	Prefix  string    `json:"prefix"`
+	Objects []Object  `json:"objects"`
+}
+
+// Action is one object's fate in a plan.
+type Action struct {
+	Object
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+// Reasons an action is taken or not.
+const (
+	ReasonNew       = "new"
+	ReasonContent   = "content changed"
+	ReasonHeaders   = "headers changed"
+	ReasonUnchanged = "unchanged"
+	ReasonImmutable = "versioned, already there: its name is its content"
+	ReasonRemoved   = "no longer in the release"
+	ReasonRollback  = "kept by content for rollback"
+)
+
+// Plan is what a publish does, decided before anything is sent.
+type Plan struct {
+	Release string `json:"release"`
+	Prefix  string `json:"prefix"`
+	// Uploads are in groups, uploaded in order, each finished before the
+	// next starts: Uploads[0] is GroupVersioned.
+	Uploads [4][]Action `json:"uploads"`
+	Skipped []Action    `json:"skipped"`
+	Deletes []Action    `json:"deletes"`
+	Invalidation
+}
+
+// Changed reports whether the plan changes anything: a plan that does
+// not writes no release record either.
+func (p *Plan) Changed() bool {
+	for _, g := range p.Uploads {
+		if len(g) > 0 {
+			return true
+		}
+	}
+	return len(p.Deletes) > 0
+}
+
+// Key is the bucket key of path p below the prefix.
+func (p *Plan) Key(path string) string { return p.Prefix + path }
+
+// MakePlan compares the release's objects with the live release's record
+// (nil when the bucket has none) and decides what to upload, in which
+// group, what to delete and what to invalidate.
+func MakePlan(release, prefix string, objs []Object, current *Record, wildcardThreshold int) (*Plan, error) {
+	p := &Plan{Release: release, Prefix: prefix}
+	live := map[string]Object{}
+	stored := map[string]bool{} // unversioned contents kept under objects/
+	if current != nil {
+		for _, o := range current.Objects {
+			live[o.Path] = o
+			if !o.Versioned {
+				stored[o.SHA256] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var changed []string // unversioned paths whose content or headers changed
+	for _, o := range objs {
+		if strings.HasPrefix(o.Path, MetaDir) {
+			return nil, fmt.Errorf("%s: the output may not hold %s, where assetpipe keeps its records", o.Path, strings.TrimSuffix(MetaDir, "/"))
+		}
+		if seen[o.Path] {
+			return nil, fmt.Errorf("%s: listed twice", o.Path)
+		}
+		seen[o.Path] = true
+		a := Action{Object: o, Key: prefix + o.Path}
+		was, ok := live[o.Path]
+		switch {
+		case !ok:
+			a.Reason = ReasonNew
+		case o.Versioned:
+			a.Reason = ReasonImmutable
+		case was.SHA256 != o.SHA256:
+			a.Reason = ReasonContent
+		case was.Headers != o.Headers:
+			a.Reason = ReasonHeaders
+		default:
+			a.Reason = ReasonUnchanged
+		}
+		if a.Reason == ReasonImmutable || a.Reason == ReasonUnchanged {
+			p.Skipped = append(p.Skipped, a)
+			continue
+		}
+		p.Uploads[o.Group-1] = append(p.Uploads[o.Group-1], a)
+		if o.Versioned {
+			continue
+		}
+		if a.Reason != ReasonNew {
+			changed = append(changed, o.Path)
+		}
+		if !stored[o.SHA256] {
+			stored[o.SHA256] = true
+			c := o
+			c.Path = MetaDir + "objects/" + o.SHA256
+			c.Group = GroupVersioned
+			p.Uploads[0] = append(p.Uploads[0], Action{Object: c, Key: prefix + c.Path, Reason: ReasonRollback})
+		}
+	}
+	if current != nil {
+		for _, o := range current.Objects {
+			if !seen[o.Path] && !o.Versioned {
+				p.Deletes = append(p.Deletes, Action{Object: o, Key: prefix + o.Path, Reason: ReasonRemoved})
+				changed = append(changed, o.Path)
+			}
+		}
+	}
+	for _, g := range p.Uploads {
+		sortActions(g)
+	}
+	sortActions(p.Skipped)
+	sortActions(p.Deletes)
+	p.Invalidation = invalidation(release, prefix, changed, wildcardThreshold)
+	return p, nil
+}
+
+func sortActions(as []Action) {
+	sort.Slice(as, func(i, j int) bool { return as[i].Key < as[j].Key })
+}
