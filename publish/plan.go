@@ -32,6 +32,8 @@ type Action struct {
 	Object
 	Key    string `json:"key"`
 	Reason string `json:"reason"`
+	// Source is the output file a rollback copy is made from.
+	Source string `json:"source,omitempty"`
 }
 
 // Reasons an action is taken or not.
@@ -126,7 +128,7 @@ func MakePlan(release, prefix string, objs []Object, current *Record, wildcardTh
 			c := o
 			c.Path = MetaDir + "objects/" + o.SHA256
 			c.Group = GroupVersioned
-			p.Uploads[0] = append(p.Uploads[0], Action{Object: c, Key: prefix + c.Path, Reason: ReasonRollback})
+			p.Uploads[0] = append(p.Uploads[0], Action{Object: c, Key: prefix + c.Path, Reason: ReasonRollback, Source: o.Path})
 		}
 	}
 	if current != nil {

@@ -76,6 +76,7 @@ flags override it.`,
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(newBuildCmd(stdout, stderr))
 	root.AddCommand(newCompressCmd(stdout, stderr))
+	root.AddCommand(newPublishCmd(stdout, stderr))
 	return root
 }
 

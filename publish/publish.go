@@ -1,0 +1,312 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/muejam/assetpipe/config"
+	"github.com/muejam/assetpipe/internal/fileio"
+	"github.com/muejam/assetpipe/manifest"
+)
+
+// Store is the bucket, as a publish uses it. Keys are full keys.
+type Store interface {
+	// Get returns an object's bytes and ETag, or an error wrapping
+	// ErrNotFound.
+	Get(ctx context.Context, key string) (data []byte, etag string, err error)
+	// Put stores data under key with the headers and the SHA-256 as
+	// metadata. cond makes it conditional (see Condition).
+	Put(ctx context.Context, key string, data []byte, h Headers, sha256 string, cond Condition) error
+	// Delete removes the keys, in as few requests as it can.
+	Delete(ctx context.Context, keys []string) error
+}
+
+// CDN invalidates paths of a distribution.
+type CDN interface {
+	Invalidate(ctx context.Context, distributionID string, inv Invalidation) (id string, err error)
+	Wait(ctx context.Context, distributionID, id string) error
+}
+
+// ErrNotFound is what a Store's Get wraps for a missing key.
+var ErrNotFound = errors.New("no such key")
+
+// ErrConflict is what a Store's conditional Put wraps when the condition
+// failed: another publish wrote the key since it was read.
+var ErrConflict = errors.New("precondition failed")
+
+// Condition makes a Put conditional: IfMatch replaces only the object
+// with that ETag; IfNoneMatch creates only when the key is free.
+type Condition struct {
+	IfMatch     string
+	IfNoneMatch bool
+}
+
+// Options are a publish's settings.
+type Options struct {
+	Out      string // the build output
+	Release  string
+	Config   config.Config
+	DryRun   bool
+	Wait     bool // wait for the invalidation to complete
+	Now      func() time.Time
+	Progress func(done, total int, bytes int64)
+}
+
+// Result is what a publish did.
+type Result struct {
+	Plan         *Plan  `json:"plan"`
+	Uploaded     int    `json:"uploaded"`
+	Bytes        int64  `json:"bytes"`
+	Deleted      int    `json:"deleted"`
+	Invalidation string `json:"invalidation_id,omitempty"`
+	FirstRelease bool   `json:"first_release"`
+	// Note says why a dry run planned against an empty bucket.
+	Note     string        `json:"note,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Publish uploads the build output at opts.Out to the store, in the
+// order the plan gives, records the release, and invalidates the changed
+// paths in the CDN (when a distribution is configured). With DryRun it
+// only reads the live record and returns the plan; a dry run without a
+// store (s nil), or whose store cannot be read, plans against an empty
+// bucket and says so in the result's Note.
+func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, error) {
+	start := time.Now()
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	pc := opts.Config.Publish
+	objs, err := localObjects(opts.Out, opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	currentKey := pc.Prefix + MetaDir + "current.json"
+	var (
+		current *Record
+		etag    string
+		note    string
+	)
+	switch {
+	case s == nil && opts.DryRun:
+		note = "no bucket configured: planned against an empty bucket"
+	case s == nil:
+		return nil, errors.New("no bucket to publish to")
+	default:
+		current, etag, err = readRecord(ctx, s, currentKey)
+		if err != nil && opts.DryRun {
+			note = fmt.Sprintf("the bucket could not be read (%v): planned against an empty bucket", err)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	p, err := MakePlan(opts.Release, pc.Prefix, objs, current, pc.WildcardThreshold)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Plan: p, FirstRelease: current == nil, Note: note}
+	if opts.DryRun || !p.Changed() {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	total := 0
+	for _, g := range p.Uploads {
+		total += len(g)
+	}
+	up := &uploader{s: s, out: opts.Out, total: total, progress: opts.Progress}
+	for _, g := range p.Uploads {
+		if err := up.group(ctx, g); err != nil {
+			return nil, err
+		}
+	}
+	res.Uploaded, res.Bytes = up.done, up.bytes
+	if len(p.Deletes) > 0 {
+		keys := make([]string, len(p.Deletes))
+		for i, d := range p.Deletes {
+			keys[i] = d.Key
+		}
+		if err := s.Delete(ctx, keys); err != nil {
+			return nil, fmt.Errorf("deleting removed objects: %w", err)
+		}
+		res.Deleted = len(keys)
+	}
+	rec := &Record{Format: RecordFormat, Release: opts.Release, Time: now().UTC(), Prefix: pc.Prefix, Objects: objs}
+	data, err := json.MarshalIndent(rec, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	h := Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
+	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", data, h, hex.EncodeToString(sum[:]), Condition{}); err != nil {
+		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
+	}
+	cond := Condition{IfMatch: etag, IfNoneMatch: etag == ""}
+	if err := s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), cond); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("another publish changed %s while this one ran; its objects are uploaded, run it again to make it live: %w", currentKey, err)
+		}
+		return nil, fmt.Errorf("making release %s live: %w", opts.Release, err)
+	}
+	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
+		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
+		if err != nil {
+			return nil, fmt.Errorf("release %s is live, but invalidating %d paths failed: %w", opts.Release, len(p.Paths), err)
+		}
+		res.Invalidation = id
+		if opts.Wait {
+			if err := cdn.Wait(ctx, pc.DistributionID, id); err != nil {
+				return nil, fmt.Errorf("waiting for invalidation %s: %w", id, err)
+			}
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// readRecord reads the live release's record; nil when there is none.
+func readRecord(ctx context.Context, s Store, key string) (*Record, string, error) {
+	data, etag, err := s.Get(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", key, err)
+	}
+	var r Record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", key, err)
+	}
+	if r.Format != RecordFormat {
+		return nil, "", fmt.Errorf("%s: release record format %d, this assetpipe reads %d", key, r.Format, RecordFormat)
+	}
+	return &r, etag, nil
+}
+
+// localObjects lists the output's objects: the manifest's files and
+// variants, and the manifest files themselves, which it reads to hash.
+func localObjects(out string, cfg config.Config) ([]Object, error) {
+	m, err := manifest.ReadFile(filepath.Join(out, manifest.FileName))
+	if err != nil {
+		return nil, fmt.Errorf("no build to publish: %w", err)
+	}
+	names := []string{manifest.FileName}
+	if cfg.Manifests.Django.Enabled {
+		names = append(names, cfg.Manifests.Django.Path)
+	}
+	if cfg.Manifests.Vite.Enabled {
+		names = append(names, cfg.Manifests.Vite.Path)
+	}
+	var files []File
+	for _, n := range names {
+		data, err := fileio.ReadFile(filepath.Join(out, filepath.FromSlash(n)))
+		if err != nil {
+			return nil, fmt.Errorf("reading the output: %w", err)
+		}
+		sum := sha256.Sum256(data)
+		files = append(files, File{Path: n, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	h := newHeaderRules(cfg)
+	pages, configured := cfg.ErrorPageFiles()
+	codes := make([]int, 0, len(pages))
+	for c := range pages {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	byPath := map[string]bool{}
+	for _, e := range m.Files {
+		byPath[e.Path] = true
+	}
+	for _, c := range codes {
+		if configured && !byPath[pages[c]] {
+			return nil, fmt.Errorf("publish.error_pages: the %d page %s is not in the output %s", c, pages[c], out)
+		}
+	}
+	return Objects(m, files, h), nil
+}
+
+// uploader uploads one group at a time, many requests at once.
+type uploader struct {
+	s        Store
+	out      string
+	total    int
+	progress func(done, total int, bytes int64)
+
+	mu    sync.Mutex
+	done  int
+	bytes int64
+}
+
+func (u *uploader) group(ctx context.Context, actions []Action) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(4 * runtime.GOMAXPROCS(0)) // requests wait on the network, not the CPU
+	for _, a := range actions {
+		g.Go(func() error {
+			src := a.Path
+			if a.Source != "" {
+				src = a.Source
+			}
+			data, err := fileio.ReadFile(filepath.Join(u.out, filepath.FromSlash(src)))
+			if err != nil {
+				return fmt.Errorf("reading the output: %w", err)
+			}
+			if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != a.SHA256 {
+				return fmt.Errorf("%s changed since it was built; build again", src)
+			}
+			if err := u.s.Put(ctx, a.Key, data, a.Headers, a.SHA256, Condition{}); err != nil {
+				return fmt.Errorf("uploading %s: %w", a.Key, err)
+			}
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.done++
+			u.bytes += int64(len(data))
+			if u.progress != nil {
+				u.progress(u.done, u.total, u.bytes)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// DefaultRelease names a release the way a CI run makes unique and
+// readable: the git commit of dir (with "-dirty" for uncommitted changes)
+// when it is in a repository, else the UTC time.
+func DefaultRelease(ctx context.Context, dir string, now time.Time) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--short=12", "HEAD").Output()
+	if err == nil {
+		name := strings.TrimSpace(string(out))
+		if st, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+			name += "-dirty-" + now.UTC().Format("20060102T150405Z")
+		}
+		if ValidRelease(name) == nil {
+			return name
+		}
+	}
+	return now.UTC().Format("20060102T150405Z")
+}
+
+var releaseRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// ValidRelease checks that a release name is safe in a key and a file
+// name.
+func ValidRelease(name string) error {
+	if !releaseRE.MatchString(name) {
+		return fmt.Errorf("release name %q: use 1-100 letters, digits, '.', '_' and '-', starting with a letter or digit", name)
+	}
+	return nil
+}
