@@ -77,6 +77,7 @@ flags override it.`,
 	root.AddCommand(newBuildCmd(stdout, stderr))
 	root.AddCommand(newCompressCmd(stdout, stderr))
 	root.AddCommand(newPublishCmd(stdout, stderr))
+	root.AddCommand(newDeployCmd(stdout, stderr))
 	return root
 }
 
