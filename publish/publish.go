@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -156,7 +157,13 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
 	}
 	cond := Condition{IfMatch: etag, IfNoneMatch: etag == ""}
-	if err := s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), cond); err != nil {
+	err = s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), cond)
+	// A retried request whose first try was written but whose answer was
+	// lost fails its condition on this publish's own write.
+	if errors.Is(err, ErrConflict) && wrote(ctx, s, currentKey, data) {
+		err = nil
+	}
+	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			return nil, fmt.Errorf("another publish changed %s while this one ran; its objects are uploaded, run it again to make it live: %w", currentKey, err)
 		}
@@ -176,6 +183,12 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// wrote reports whether key holds exactly data.
+func wrote(ctx context.Context, s Store, key string, data []byte) bool {
+	got, _, err := s.Get(ctx, key)
+	return err == nil && bytes.Equal(got, data)
 }
 
 // readRecord reads the live release's record; nil when there is none.

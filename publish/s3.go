@@ -55,22 +55,30 @@ func NewS3Store(ctx context.Context, cfg config.Config) (*S3Store, error) {
 	return &S3Store{Client: client, Bucket: pc.Bucket}, nil
 }
 
+// getAttempts bounds the reads of a body cut off mid-way, which the
+// SDK's retryer does not see: it has returned by then.
+const getAttempts = 4
+
 // Get reads an object.
 func (s *S3Store) Get(ctx context.Context, key string) ([]byte, string, error) {
-	out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.Bucket, Key: &key})
-	if err != nil {
-		var nsk *types.NoSuchKey
-		if errors.As(err, &nsk) || httpStatus(err) == http.StatusNotFound {
-			return nil, "", fmt.Errorf("%s: %w", key, ErrNotFound)
+	for attempt := 1; ; attempt++ {
+		out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.Bucket, Key: &key})
+		if err != nil {
+			var nsk *types.NoSuchKey
+			if errors.As(err, &nsk) || httpStatus(err) == http.StatusNotFound {
+				return nil, "", fmt.Errorf("%s: %w", key, ErrNotFound)
+			}
+			return nil, "", err
 		}
-		return nil, "", err
+		data, err := io.ReadAll(out.Body)
+		out.Body.Close()
+		if err == nil {
+			return data, aws.ToString(out.ETag), nil
+		}
+		if attempt == getAttempts || ctx.Err() != nil {
+			return nil, "", fmt.Errorf("reading %s: %w", key, err)
+		}
 	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", key, err)
-	}
-	return data, aws.ToString(out.ETag), nil
 }
 
 // Put writes an object with its headers and its SHA-256 as metadata,
