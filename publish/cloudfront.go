@@ -19,8 +19,10 @@ type CloudFront struct {
 	// SDK does not retry: the limit frees up as earlier ones complete.
 	Retries int
 	Backoff func(attempt int) time.Duration
-	// MaxWait bounds Wait.
-	MaxWait time.Duration
+	// MaxWait bounds Wait; PollMin and PollMax space its polls (0: the
+	// SDK's defaults, 20 s to 2 min).
+	MaxWait          time.Duration
+	PollMin, PollMax time.Duration
 }
 
 // NewCloudFront makes the client from the SDK's default chain (and
@@ -73,6 +75,13 @@ func (c *CloudFront) Invalidate(ctx context.Context, dist string, inv Invalidati
 
 // Wait polls until the invalidation is Completed.
 func (c *CloudFront) Wait(ctx context.Context, dist, id string) error {
-	w := cloudfront.NewInvalidationCompletedWaiter(c.Client)
+	w := cloudfront.NewInvalidationCompletedWaiter(c.Client, func(o *cloudfront.InvalidationCompletedWaiterOptions) {
+		if c.PollMin > 0 {
+			o.MinDelay = c.PollMin
+		}
+		if c.PollMax > 0 {
+			o.MaxDelay = c.PollMax
+		}
+	})
 	return w.Wait(ctx, &cloudfront.GetInvalidationInput{DistributionId: aws.String(dist), Id: aws.String(id)}, c.MaxWait)
 }

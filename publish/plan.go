@@ -4,28 +4,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 )
 
 // MetaDir is where, below the prefix, assetpipe keeps its records: the
 // live release (current.json), every release kept (releases/), and a
 // copy of every unversioned object by content (objects/), for rollback.
 const MetaDir = "_assetpipe/"
-
-// RecordFormat is the version of the release records this package writes
-// and the only one it reads.
-const RecordFormat = 1
-
-// Record is a release as the bucket keeps it: what each object held and
-// the headers it got. The live release's record is current.json, so a
-// publish learns what the bucket holds with one GET.
-type Record struct {
-	Format  int       `json:"format"`
-	Release string    `json:"release"`
-	Time    time.Time `json:"time"`
-	Prefix  string    `json:"prefix"`
-	Objects []Object  `json:"objects"`
-}
 
 // Action is one object's fate in a plan.
 type Action struct {
@@ -56,6 +40,11 @@ type Plan struct {
 	Uploads [4][]Action `json:"uploads"`
 	Skipped []Action    `json:"skipped"`
 	Deletes []Action    `json:"deletes"`
+	// Prune are the versioned keys no kept release has, retired long
+	// enough ago to be deleted (see Record.Prunable).
+	Prune []string `json:"prune"`
+	// PruneHeld says pruning was held back: more keys than max_deletes.
+	PruneHeld bool `json:"prune_held,omitempty"`
 	Invalidation
 }
 

@@ -63,6 +63,7 @@ type Options struct {
 	Config   config.Config
 	DryRun   bool
 	Wait     bool // wait for the invalidation to complete
+	Force    bool // prune more than max_deletes objects
 	Now      func() time.Time
 	Progress func(done, total int, bytes int64)
 }
@@ -73,6 +74,7 @@ type Result struct {
 	Uploaded     int    `json:"uploaded"`
 	Bytes        int64  `json:"bytes"`
 	Deleted      int    `json:"deleted"`
+	Pruned       int    `json:"pruned"`
 	Invalidation string `json:"invalidation_id,omitempty"`
 	FirstRelease bool   `json:"first_release"`
 	// Note says why a dry run planned against an empty bucket.
@@ -121,6 +123,11 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		return nil, err
 	}
 	res := &Result{Plan: p, FirstRelease: current == nil, Note: note}
+	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), objs, current)
+	p.Prune = rec.Prunable(pc.KeepReleases, opts.Config.PruneAge(), rec.Time)
+	if len(p.Prune) > pc.MaxDeletes && !opts.Force {
+		p.PruneHeld = true
+	}
 	if opts.DryRun || !p.Changed() {
 		res.Duration = time.Since(start)
 		return res, nil
@@ -146,7 +153,17 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		}
 		res.Deleted = len(keys)
 	}
-	rec := &Record{Format: RecordFormat, Release: opts.Release, Time: now().UTC(), Prefix: pc.Prefix, Objects: objs}
+	// Pruned objects belong to no kept release, nor to the live one, so
+	// a crash after this leaves nothing live referring to them.
+	if len(p.Prune) > 0 && !p.PruneHeld {
+		if err := s.Delete(ctx, p.Prune); err != nil {
+			return nil, fmt.Errorf("pruning: %w", err)
+		}
+		for _, k := range p.Prune {
+			delete(rec.Retired, k)
+		}
+		res.Pruned = len(p.Prune)
+	}
 	data, err := json.MarshalIndent(rec, "", " ")
 	if err != nil {
 		return nil, err
