@@ -286,3 +286,48 @@ func TestPublishRaceLoserStops(t *testing.T) {
 		})
 	}
 }
+
+// Versioned objects no kept release has are pruned once retired long
+// enough, and no more than max_deletes of them without Force.
+func TestPublishPrunes(t *testing.T) {
+	f := newFixture(t, 3)
+	f.cfg.Publish.KeepReleases = 1
+	f.cfg.Publish.PruneAfter = "0s"
+	m1 := f.build(t)
+	f.publish(t, "r1")
+	old := "static/" + m1.Files["css/site.css"].Path
+	exists := func(key string) bool {
+		_, err := f.store.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("assets"), Key: aws.String(key)})
+		return err == nil
+	}
+
+	// r2 retires r1's CSS; with max_deletes 0 it is held back.
+	f.cfg.Publish.MaxDeletes = 0
+	edit(t, filepath.Join(f.cfg.Src, "css", "site.css"), "red", "navy")
+	f.build(t)
+	res, _ := f.publish(t, "r2")
+	if !res.Plan.PruneHeld || res.Pruned != 0 || !exists(old) {
+		t.Fatalf("held back: %+v, pruned %d, old CSS exists %v", res.Plan.Prune, res.Pruned, exists(old))
+	}
+
+	// r3 prunes it (and r2's CSS, retired by r3) with Force.
+	edit(t, filepath.Join(f.cfg.Src, "css", "site.css"), "navy", "teal")
+	m3 := f.build(t)
+	mark := f.srv.Mark()
+	res, err := publish.Publish(context.Background(), f.store, nil, publish.Options{Out: f.cfg.Out, Release: "r3", Config: f.cfg, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pruned == 0 || exists(old) || !exists("static/"+m3.Files["css/site.css"].Path) {
+		t.Fatalf("pruned %d (%v); old CSS exists %v", res.Pruned, res.Plan.Prune, exists(old))
+	}
+	if n := s3test.CountOp(f.srv.Since(mark), "DeleteObjects"); n != 1 {
+		t.Errorf("%d DeleteObjects requests, want 1 batch", n)
+	}
+	f.checkPagesResolve(t)
+	for _, k := range res.Plan.Prune {
+		if !strings.HasPrefix(k, "static/") || strings.Contains(k, "_assetpipe") || strings.HasSuffix(k, ".html") {
+			t.Errorf("pruned %s", k)
+		}
+	}
+}

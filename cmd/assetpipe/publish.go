@@ -20,6 +20,7 @@ type publishFlags struct {
 	dryRun  bool
 	json    bool
 	wait    bool
+	force   bool
 }
 
 func (f *publishFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (f *publishFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.dryRun, "dry-run", false, "change nothing remotely; print the plan")
 	fl.BoolVar(&f.json, "json", false, "print the plan and the result as JSON")
 	fl.BoolVar(&f.wait, "wait", false, "wait until the CloudFront invalidation has completed")
+	fl.BoolVar(&f.force, "force", false, "prune even more than publish.max_deletes objects")
 }
 
 func newPublishCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -96,7 +98,7 @@ func runPublish(ctx context.Context, cfg config.Config, pf publishFlags, stdout,
 	progress := newCountProgress(stderr, "upload")
 	res, err := publish.Publish(ctx, store, cdn, publish.Options{
 		Out: cfg.Path(cfg.Out), Release: release, Config: cfg,
-		DryRun: pf.dryRun, Wait: pf.wait, Progress: progress.update,
+		DryRun: pf.dryRun, Wait: pf.wait, Force: pf.force, Progress: progress.update,
 	})
 	progress.finish()
 	if err != nil {

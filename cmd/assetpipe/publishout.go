@@ -52,6 +52,7 @@ func printPublish(w io.Writer, cfg config.Config, res *publish.Result, dryRun bo
 		for _, d := range p.Deletes {
 			fmt.Fprintf(w, "   delete %s (%s)\n", d.Key, d.Reason)
 		}
+		printPrune(w, cfg, p)
 		if p.Changed() {
 			fmt.Fprintf(w, "5. record: %s_assetpipe/releases/%s.json, then %s_assetpipe/current.json\n", p.Prefix, p.Release, p.Prefix)
 		}
@@ -63,12 +64,24 @@ func printPublish(w io.Writer, cfg config.Config, res *publish.Result, dryRun bo
 		fmt.Fprintf(w, "release %s: nothing changed in %s (%d objects), in %s\n", p.Release, where, len(p.Skipped), res.Duration.Round(time.Millisecond))
 		return
 	}
-	fmt.Fprintf(w, "release %s is live in %s: uploaded %d objects (%s), skipped %d, deleted %d, in %s\n",
-		p.Release, where, res.Uploaded, size(res.Bytes), len(p.Skipped), res.Deleted, res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "release %s is live in %s: uploaded %d objects (%s), skipped %d, deleted %d, pruned %d, in %s\n",
+		p.Release, where, res.Uploaded, size(res.Bytes), len(p.Skipped), res.Deleted, res.Pruned, res.Duration.Round(time.Millisecond))
+	if p.PruneHeld {
+		printPrune(w, cfg, p)
+	}
 	if res.Invalidation != "" {
 		fmt.Fprintf(w, "invalidation %s: %s\n", res.Invalidation, strings.Join(p.Paths, " "))
 	} else {
 		printInvalidation(w, cfg, p)
+	}
+}
+
+func printPrune(w io.Writer, cfg config.Config, p *publish.Plan) {
+	switch {
+	case p.PruneHeld:
+		fmt.Fprintf(w, "not pruning %d old versioned objects: more than publish.max_deletes (%d); run with --force to prune them\n", len(p.Prune), cfg.Publish.MaxDeletes)
+	case len(p.Prune) > 0:
+		fmt.Fprintf(w, "   prune %d old versioned objects no kept release has: %s\n", len(p.Prune), strings.Join(p.Prune, " "))
 	}
 }
 
