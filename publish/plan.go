@@ -16,8 +16,10 @@ type Action struct {
 	Object
 	Key    string `json:"key"`
 	Reason string `json:"reason"`
-	// Source is the output file a rollback copy is made from.
+	// Source is the output file a rollback copy is made from or, with
+	// Copy, the key a rollback restores the object from.
 	Source string `json:"source,omitempty"`
+	Copy   bool   `json:"copy,omitempty"`
 }
 
 // Reasons an action is taken or not.
@@ -29,6 +31,8 @@ const (
 	ReasonImmutable = "versioned, already there: its name is its content"
 	ReasonRemoved   = "no longer in the release"
 	ReasonRollback  = "kept by content for rollback"
+	ReasonRestore   = "restored from its copy kept by content"
+	ReasonKept      = "versioned, kept in the bucket"
 )
 
 // Plan is what a publish does, decided before anything is sent.

@@ -34,6 +34,9 @@ type Store interface {
 	Put(ctx context.Context, key string, data []byte, h Headers, sha256 string, cond Condition) error
 	// Delete removes the keys, in as few requests as it can.
 	Delete(ctx context.Context, keys []string) error
+	// Copy copies the object at src to dst inside the bucket, with the
+	// headers and SHA-256 metadata given.
+	Copy(ctx context.Context, src, dst string, h Headers, sha256 string) error
 }
 
 // CDN invalidates paths of a distribution.
@@ -286,6 +289,13 @@ func (u *uploader) group(ctx context.Context, actions []Action) error {
 	g.SetLimit(4 * runtime.GOMAXPROCS(0)) // requests wait on the network, not the CPU
 	for _, a := range actions {
 		g.Go(func() error {
+			if a.Copy {
+				if err := u.s.Copy(ctx, a.Source, a.Key, a.Headers, a.SHA256); err != nil {
+					return fmt.Errorf("restoring %s: %w", a.Key, err)
+				}
+				u.count(a.Size)
+				return nil
+			}
 			src := a.Path
 			if a.Source != "" {
 				src = a.Source
@@ -300,17 +310,21 @@ func (u *uploader) group(ctx context.Context, actions []Action) error {
 			if err := u.s.Put(ctx, a.Key, data, a.Headers, a.SHA256, Condition{}); err != nil {
 				return fmt.Errorf("uploading %s: %w", a.Key, err)
 			}
-			u.mu.Lock()
-			defer u.mu.Unlock()
-			u.done++
-			u.bytes += int64(len(data))
-			if u.progress != nil {
-				u.progress(u.done, u.total, u.bytes)
-			}
+			u.count(int64(len(data)))
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+func (u *uploader) count(n int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.done++
+	u.bytes += n
+	if u.progress != nil {
+		u.progress(u.done, u.total, u.bytes)
+	}
 }
 
 // DefaultRelease names a release the way a CI run makes unique and

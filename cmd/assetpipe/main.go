@@ -78,6 +78,8 @@ flags override it.`,
 	root.AddCommand(newCompressCmd(stdout, stderr))
 	root.AddCommand(newPublishCmd(stdout, stderr))
 	root.AddCommand(newDeployCmd(stdout, stderr))
+	root.AddCommand(newRollbackCmd(stdout, stderr))
+	root.AddCommand(newReleasesCmd(stdout, stderr))
 	return root
 }
 

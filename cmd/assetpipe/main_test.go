@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/muejam/assetpipe/internal/s3test"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -56,6 +58,33 @@ func cmdDecodes(ts *testscript.TestScript, neg bool, args []string) {
 	if !bytes.Equal(got, want) {
 		ts.Fatalf("%s does not decode to %s", args[0], args[1])
 	}
+}
+
+// TestS3Scripts runs the scripts under testdata/s3script against a real
+// S3-compatible server (versitygw), each with its own bucket, named
+// after the script, in $ASSETPIPE_BUCKET.
+func TestS3Scripts(t *testing.T) {
+	srv := s3test.Start(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/s3script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			bucket := "b-" + strings.ToLower(strings.TrimSuffix(filepath.Base(env.WorkDir), filepath.Ext(env.WorkDir)))
+			bucket = strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+					return r
+				}
+				return '-'
+			}, bucket)
+			srv.CreateBucket(t, bucket)
+			for _, kv := range srv.Env() {
+				k, v, _ := strings.Cut(kv, "=")
+				env.Setenv(k, v)
+			}
+			env.Setenv("ASSETPIPE_BUCKET", bucket)
+			return nil
+		},
+	})
 }
 
 func TestExitCodes(t *testing.T) {

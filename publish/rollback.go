@@ -1,0 +1,177 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/muejam/assetpipe/config"
+)
+
+// RollbackOptions are a rollback's settings.
+type RollbackOptions struct {
+	Release string // the kept release to make live again
+	Config  config.Config
+	DryRun  bool
+	Wait    bool
+	Now     func() time.Time
+}
+
+// Rollback makes a kept release live again without rebuilding: its
+// unversioned objects are copied back to their keys inside the bucket
+// from the copies kept by content, with that release's headers, in the
+// same safe order as a publish; then current.json; then one invalidation
+// of the paths that changed. Its versioned objects are still in the
+// bucket: pruning keeps every kept release's.
+func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Result, error) {
+	start := time.Now()
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	pc := opts.Config.Publish
+	currentKey := pc.Prefix + MetaDir + "current.json"
+	current, etag, err := readRecord(ctx, s, currentKey)
+	if err != nil {
+		return nil, err
+	}
+	if current == nil {
+		return nil, fmt.Errorf("nothing was published under s3://%s/%s yet", pc.Bucket, pc.Prefix)
+	}
+	kept := current.Kept(pc.KeepReleases)
+	if !slices.Contains(kept, opts.Release) {
+		return nil, fmt.Errorf("release %s is not kept (kept: %s): its objects may be pruned, so it cannot be made live again", opts.Release, strings.Join(kept, ", "))
+	}
+	target, _, err := readRecord(ctx, s, pc.Prefix+MetaDir+"releases/"+opts.Release+".json")
+	if err != nil {
+		return nil, err
+	}
+	if target == nil {
+		return nil, fmt.Errorf("release %s has no record in the bucket", opts.Release)
+	}
+	if target.Prefix != pc.Prefix {
+		return nil, fmt.Errorf("release %s was published below %q, not %q", opts.Release, target.Prefix, pc.Prefix)
+	}
+	p, err := MakePlan(opts.Release, pc.Prefix, target.Objects, current, pc.WildcardThreshold)
+	if err != nil {
+		return nil, err
+	}
+	restore(p)
+	res := &Result{Plan: p}
+	if opts.DryRun || !p.Changed() {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	total := 0
+	for _, g := range p.Uploads {
+		total += len(g)
+	}
+	up := &uploader{s: s, total: total}
+	for _, g := range p.Uploads {
+		if err := up.group(ctx, g); err != nil {
+			return nil, err
+		}
+	}
+	res.Uploaded = up.done
+	if len(p.Deletes) > 0 {
+		keys := make([]string, len(p.Deletes))
+		for i, d := range p.Deletes {
+			keys[i] = d.Key
+		}
+		if err := s.Delete(ctx, keys); err != nil {
+			return nil, fmt.Errorf("deleting objects release %s does not have: %w", opts.Release, err)
+		}
+		res.Deleted = len(keys)
+	}
+	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), target.Objects, current)
+	rec.Time = target.Time // the release's own time; History says when it went live again
+	data, err := json.MarshalIndent(rec, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	h := Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
+	err = s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), Condition{IfMatch: etag})
+	if errors.Is(err, ErrConflict) && wrote(ctx, s, currentKey, data) {
+		err = nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("making release %s live again: %w", opts.Release, err)
+	}
+	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
+		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
+		if err != nil {
+			return nil, fmt.Errorf("release %s is live again, but invalidating %d paths failed: %w", opts.Release, len(p.Paths), err)
+		}
+		res.Invalidation = id
+		if opts.Wait {
+			if err := cdn.Wait(ctx, pc.DistributionID, id); err != nil {
+				return nil, fmt.Errorf("waiting for invalidation %s: %w", id, err)
+			}
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// restore turns a publish plan into a rollback's: versioned objects are
+// in the bucket already, the copies kept by content exist, and each
+// unversioned object is copied back from its copy instead of uploaded.
+func restore(p *Plan) {
+	for i, g := range p.Uploads {
+		var out []Action
+		for _, a := range g {
+			switch {
+			case a.Reason == ReasonRollback:
+			case a.Versioned:
+				a.Reason = ReasonKept
+				p.Skipped = append(p.Skipped, a)
+			default:
+				a.Copy = true
+				a.Source = p.Prefix + MetaDir + "objects/" + a.SHA256
+				a.Reason = ReasonRestore + " (" + a.Reason + ")"
+				out = append(out, a)
+			}
+		}
+		p.Uploads[i] = out
+	}
+	sortActions(p.Skipped)
+}
+
+// ReleaseInfo describes a kept release.
+type ReleaseInfo struct {
+	Name    string    `json:"name"`
+	Time    time.Time `json:"time"`    // when it went live last
+	Objects int       `json:"objects"` // -1 when its record is gone
+	Current bool      `json:"current"`
+}
+
+// Releases lists the kept releases, newest first, from the live record
+// and each release's own record.
+func Releases(ctx context.Context, s Store, cfg config.Config) ([]ReleaseInfo, error) {
+	pc := cfg.Publish
+	current, _, err := readRecord(ctx, s, pc.Prefix+MetaDir+"current.json")
+	if err != nil || current == nil {
+		return nil, err
+	}
+	var out []ReleaseInfo
+	for i, h := range current.History {
+		if i == pc.KeepReleases {
+			break
+		}
+		info := ReleaseInfo{Name: h.Name, Time: h.Time, Objects: -1, Current: i == 0}
+		if r, _, err := readRecord(ctx, s, pc.Prefix+MetaDir+"releases/"+h.Name+".json"); err != nil {
+			return nil, err
+		} else if r != nil {
+			info.Objects = len(r.Objects)
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
