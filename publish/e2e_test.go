@@ -331,3 +331,41 @@ func TestPublishPrunes(t *testing.T) {
 		}
 	}
 }
+
+// A bucket that drifted from its record: a normal publish trusts the
+// record, --verify finds the objects that differ and uploads just those.
+func TestPublishVerify(t *testing.T) {
+	f := newFixture(t, 10)
+	m := f.build(t)
+	f.publish(t, "r1")
+	icon := "static/" + m.Files["img/i3.svg"].Path
+	if err := f.store.Put(context.Background(), icon, []byte("<svg>tampered</svg>"), publish.Headers{CacheControl: "no-store", ContentType: "image/svg+xml"}, "", publish.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Delete(context.Background(), []string{"static/robots.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := f.publish(t, "r2"); res.Plan.Changed() {
+		t.Fatalf("without --verify the record is trusted: %d uploads", uploads(res.Plan))
+	}
+	mark := f.srv.Mark()
+	res, err := publish.Publish(context.Background(), f.store, nil, publish.Options{Out: f.cfg.Out, Release: "r3", Config: f.cfg, Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range res.Plan.Uploads {
+		for _, a := range g {
+			if a.Reason != publish.ReasonRollback {
+				got = append(got, a.Key)
+			}
+		}
+	}
+	if strings.Join(got, " ") != icon+" static/robots.txt" {
+		t.Errorf("verify uploaded %v, want the tampered icon and the deleted robots.txt", got)
+	}
+	if n := s3test.CountOp(f.srv.Since(mark), "ListObjectsV2"); n == 0 {
+		t.Error("--verify did not list the bucket")
+	}
+	f.checkLive(t, "r3")
+}

@@ -76,7 +76,7 @@ func MakePlan(release, prefix string, objs []Object, current *Record, wildcardTh
 	if current != nil {
 		for _, o := range current.Objects {
 			live[o.Path] = o
-			if !o.Versioned {
+			if !o.Versioned && !current.unstored {
 				stored[o.SHA256] = true
 			}
 		}

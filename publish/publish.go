@@ -61,12 +61,15 @@ type Condition struct {
 
 // Options are a publish's settings.
 type Options struct {
-	Out      string // the build output
-	Release  string
-	Config   config.Config
-	DryRun   bool
-	Wait     bool // wait for the invalidation to complete
-	Force    bool // prune more than max_deletes objects
+	Out     string // the build output
+	Release string
+	Config  config.Config
+	DryRun  bool
+	Wait    bool // wait for the invalidation to complete
+	Force   bool // prune more than max_deletes objects
+	// Verify compares with what the bucket holds, object by object,
+	// instead of trusting the live record; the store must be a Lister.
+	Verify   bool
 	Now      func() time.Time
 	Progress func(done, total int, bytes int64)
 }
@@ -121,7 +124,20 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 			return nil, err
 		}
 	}
-	p, err := MakePlan(opts.Release, pc.Prefix, objs, current, pc.WildcardThreshold)
+	base := current
+	if opts.Verify && s != nil {
+		l, ok := s.(Lister)
+		if !ok {
+			return nil, errors.New("--verify: this store cannot be listed")
+		}
+		if base, err = remoteRecord(ctx, l, pc.Prefix, objs); err != nil {
+			return nil, err
+		}
+		if current != nil {
+			base.Release, base.History, base.Retired = current.Release, current.History, current.Retired
+		}
+	}
+	p, err := MakePlan(opts.Release, pc.Prefix, objs, base, pc.WildcardThreshold)
 	if err != nil {
 		return nil, err
 	}

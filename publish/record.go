@@ -25,6 +25,10 @@ type Record struct {
 	// Retired are the versioned objects (by key) that an earlier live
 	// release had and the live one has not, until they are pruned.
 	Retired map[string]Retired `json:"retired,omitempty"`
+
+	// unstored says the record was read from the objects themselves
+	// (--verify), so the copies kept by content may be missing.
+	unstored bool
 }
 
 // ReleaseRef names a release that was live.

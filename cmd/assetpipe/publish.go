@@ -21,6 +21,7 @@ type publishFlags struct {
 	json    bool
 	wait    bool
 	force   bool
+	verify  bool
 }
 
 func (f *publishFlags) register(cmd *cobra.Command) {
@@ -30,6 +31,7 @@ func (f *publishFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.json, "json", false, "print the plan and the result as JSON")
 	fl.BoolVar(&f.wait, "wait", false, "wait until the CloudFront invalidation has completed")
 	fl.BoolVar(&f.force, "force", false, "prune even more than publish.max_deletes objects")
+	fl.BoolVar(&f.verify, "verify", false, "compare with each object in the bucket (its sha256 metadata) instead of the live record")
 }
 
 func newPublishCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -98,7 +100,7 @@ func runPublish(ctx context.Context, cfg config.Config, pf publishFlags, stdout,
 	progress := newCountProgress(stderr, "upload")
 	res, err := publish.Publish(ctx, store, cdn, publish.Options{
 		Out: cfg.Path(cfg.Out), Release: release, Config: cfg,
-		DryRun: pf.dryRun, Wait: pf.wait, Force: pf.force, Progress: progress.update,
+		DryRun: pf.dryRun, Wait: pf.wait, Force: pf.force, Verify: pf.verify, Progress: progress.update,
 	})
 	progress.finish()
 	if err != nil {
