@@ -54,7 +54,9 @@ const (
 
 // DefaultErrorPages are the pages used when present in the output and no
 // error_pages are configured.
-var DefaultErrorPages = map[int]string{404: "404.html", 500: "500.html", 503: "503.html"}
+func DefaultErrorPages() map[int]string {
+	return map[int]string{404: "404.html", 500: "500.html", 503: "503.html"}
+}
 
 var daysRE = regexp.MustCompile(`^(\d+)d$`)
 
@@ -112,9 +114,13 @@ func (c *Config) PruneAge() time.Duration {
 // ErrorPageFiles is the configured error pages, or the default ones.
 func (c *Config) ErrorPageFiles() (pages map[int]string, configured bool) {
 	if len(c.Publish.ErrorPages) > 0 {
-		return c.Publish.ErrorPages, true
+		pages := make(map[int]string, len(c.Publish.ErrorPages))
+		for code, p := range c.Publish.ErrorPages {
+			pages[code] = p
+		}
+		return pages, true
 	}
-	return DefaultErrorPages, false
+	return DefaultErrorPages(), false
 }
 
 var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
