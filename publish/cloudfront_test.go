@@ -116,3 +116,32 @@ func TestInvalidateRetriesWhenTooManyInProgress(t *testing.T) {
 		t.Errorf("after the retries: %v", err)
 	}
 }
+
+// A publish whose invalidation fails does not record the release as live,
+// so running it again sends the invalidation again.
+func TestPublishRetriesAFailedInvalidation(t *testing.T) {
+	f := newFixture(t, 3)
+	f.cfg.Publish.DistributionID = dist
+	cf, fake := cdn(t)
+	f.build(t)
+	f.publish(t, "r1")
+	edit(t, filepath.Join(f.cfg.Src, "index.html"), "home", "start")
+	f.build(t)
+	// As many failures as the SDK makes attempts.
+	fake.FailNextCreates(3, cffake.Failure{StatusCode: 503, Code: "ServiceUnavailable", Message: "down"})
+	_, err := publish.Publish(context.Background(), f.store, cf, publish.Options{Out: f.cfg.Out, Release: "r2", Config: f.cfg})
+	if err == nil || !strings.Contains(err.Error(), "not recorded as live; run again") {
+		t.Fatalf("err = %v", err)
+	}
+	data, _, _ := f.store.Get(context.Background(), "static/_assetpipe/current.json")
+	if !strings.Contains(string(data), `"release": "r1"`) {
+		t.Fatal("the release was recorded as live although its invalidation failed")
+	}
+	res, err := publish.Publish(context.Background(), f.store, cf, publish.Options{Out: f.cfg.Out, Release: "r2", Config: f.cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if invs := fake.Invalidations(dist); len(invs) != 1 || invs[0].ID != res.Invalidation || !contains(invs[0].Paths, "/static/index.html") {
+		t.Fatalf("invalidations %+v", invs)
+	}
+}

@@ -192,6 +192,18 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", data, h, hex.EncodeToString(sum[:]), Condition{}); err != nil {
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
 	}
+	// The objects are live once uploaded; current.json is assetpipe's own
+	// state. Invalidating before writing it means a run that fails to
+	// invalidate has not recorded the release, so running it again sends
+	// the same invalidation again (the same CallerReference: CloudFront
+	// makes no second one if the first got through).
+	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
+		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
+		if err != nil {
+			return nil, fmt.Errorf("invalidating %d paths failed, so release %s is not recorded as live; run again: %w", len(p.Paths), opts.Release, err)
+		}
+		res.Invalidation = id
+	}
 	cond := Condition{IfMatch: etag, IfNoneMatch: etag == ""}
 	err = s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), cond)
 	// A retried request whose first try was written but whose answer was
@@ -205,16 +217,9 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		}
 		return nil, fmt.Errorf("making release %s live: %w", opts.Release, err)
 	}
-	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
-		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
-		if err != nil {
-			return nil, fmt.Errorf("release %s is live, but invalidating %d paths failed: %w", opts.Release, len(p.Paths), err)
-		}
-		res.Invalidation = id
-		if opts.Wait {
-			if err := cdn.Wait(ctx, pc.DistributionID, id); err != nil {
-				return nil, fmt.Errorf("waiting for invalidation %s: %w", id, err)
-			}
+	if res.Invalidation != "" && opts.Wait {
+		if err := cdn.Wait(ctx, pc.DistributionID, res.Invalidation); err != nil {
+			return nil, fmt.Errorf("waiting for invalidation %s: %w", res.Invalidation, err)
 		}
 	}
 	res.Duration = time.Since(start)
