@@ -188,42 +188,60 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	h := Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
-	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", data, h, hex.EncodeToString(sum[:]), Condition{}); err != nil {
+	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", data, recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
 	}
-	// The objects are live once uploaded; current.json is assetpipe's own
-	// state. Invalidating before writing it means a run that fails to
-	// invalidate has not recorded the release, so running it again sends
-	// the same invalidation again (the same CallerReference: CloudFront
-	// makes no second one if the first got through).
-	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
-		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
-		if err != nil {
-			return nil, fmt.Errorf("invalidating %d paths failed, so release %s is not recorded as live; run again: %w", len(p.Paths), opts.Release, err)
-		}
-		res.Invalidation = id
-	}
-	cond := Condition{IfMatch: etag, IfNoneMatch: etag == ""}
-	err = s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), cond)
-	// A retried request whose first try was written but whose answer was
-	// lost fails its condition on this publish's own write.
-	if errors.Is(err, ErrConflict) && wrote(ctx, s, currentKey, data) {
-		err = nil
-	}
-	if err != nil {
-		if errors.Is(err, ErrConflict) {
-			return nil, fmt.Errorf("another publish changed %s while this one ran; its objects are uploaded, run it again to make it live: %w", currentKey, err)
-		}
-		return nil, fmt.Errorf("making release %s live: %w", opts.Release, err)
-	}
-	if res.Invalidation != "" && opts.Wait {
-		if err := cdn.Wait(ctx, pc.DistributionID, res.Invalidation); err != nil {
-			return nil, fmt.Errorf("waiting for invalidation %s: %w", res.Invalidation, err)
-		}
+	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
+		return nil, err
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// recordHeaders are the release records': never cached.
+func recordHeaders() Headers {
+	return Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
+}
+
+// goLive makes the plan's release the live one once its objects are
+// uploaded: it invalidates the paths that changed, writes data (its
+// record) to current.json if current.json still has the ETag read at the
+// start (none: still absent), and then, with wait, waits for the
+// invalidation to complete.
+//
+// The objects are live once uploaded; current.json is assetpipe's own
+// state. Invalidating before writing it means a run that fails to
+// invalidate has not recorded the release, so running it again sends the
+// same invalidation again (the same CallerReference: CloudFront makes no
+// second one if the first got through).
+func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, data []byte, etag string, wait bool, res *Result) error {
+	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
+		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
+		if err != nil {
+			return fmt.Errorf("invalidating %d paths failed, so release %s is not recorded as live; run again: %w", len(p.Paths), p.Release, err)
+		}
+		res.Invalidation = id
+	}
+	key := pc.Prefix + MetaDir + "current.json"
+	sum := sha256.Sum256(data)
+	err := s.Put(ctx, key, data, recordHeaders(), hex.EncodeToString(sum[:]), Condition{IfMatch: etag, IfNoneMatch: etag == ""})
+	// A retried request whose first try was written but whose answer was
+	// lost fails its condition on this run's own write.
+	if errors.Is(err, ErrConflict) && wrote(ctx, s, key, data) {
+		err = nil
+	}
+	if errors.Is(err, ErrConflict) {
+		return fmt.Errorf("another publish changed %s while this one ran; run this one again to make release %s live: %w", key, p.Release, err)
+	}
+	if err != nil {
+		return fmt.Errorf("making release %s live: %w", p.Release, err)
+	}
+	if res.Invalidation != "" && wait {
+		if err := cdn.Wait(ctx, pc.DistributionID, res.Invalidation); err != nil {
+			return fmt.Errorf("waiting for invalidation %s: %w", res.Invalidation, err)
+		}
+	}
+	return nil
 }
 
 // wrote reports whether key holds exactly data.

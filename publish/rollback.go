@@ -2,10 +2,7 @@ package publish
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,31 +92,8 @@ func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Res
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	h := Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
-	// The objects are live once uploaded; current.json is assetpipe's own
-	// state. Invalidating before writing it means a run that fails to
-	// invalidate has not recorded the release, so running it again sends
-	// the same invalidation again (the same CallerReference: CloudFront
-	// makes no second one if the first got through).
-	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
-		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
-		if err != nil {
-			return nil, fmt.Errorf("invalidating %d paths failed, so release %s is not recorded as live; run again: %w", len(p.Paths), opts.Release, err)
-		}
-		res.Invalidation = id
-	}
-	err = s.Put(ctx, currentKey, data, h, hex.EncodeToString(sum[:]), Condition{IfMatch: etag})
-	if errors.Is(err, ErrConflict) && wrote(ctx, s, currentKey, data) {
-		err = nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("making release %s live again: %w", opts.Release, err)
-	}
-	if res.Invalidation != "" && opts.Wait {
-		if err := cdn.Wait(ctx, pc.DistributionID, res.Invalidation); err != nil {
-			return nil, fmt.Errorf("waiting for invalidation %s: %w", res.Invalidation, err)
-		}
+	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
+		return nil, err
 	}
 	res.Duration = time.Since(start)
 	return res, nil

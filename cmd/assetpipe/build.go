@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -74,6 +75,36 @@ func (f *configFlags) load() (config.Config, error) {
 	return cfg, nil
 }
 
+// runBuild builds (and compresses, unless noCompress) and prints the
+// warnings and the summary.
+func runBuild(ctx context.Context, cfg config.Config, noCompress bool, stdout, stderr io.Writer) (*build.Result, error) {
+	if noCompress {
+		cfg.Compress.Enabled = false
+	}
+	progress := newCompressProgress(stderr)
+	res, err := build.Build(ctx, cfg, build.Options{CompressProgress: progress.update})
+	progress.finish()
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s",
+		res.Files, res.Versioned, size(res.Bytes), display(res.Out), res.Duration.Round(timeUnit(res.Duration)))
+	switch {
+	case res.Unchanged:
+		fmt.Fprint(stdout, ", nothing changed")
+	case res.Reused > 0:
+		fmt.Fprintf(stdout, ", %d unchanged", res.Reused)
+	}
+	fmt.Fprintln(stdout)
+	if res.Compressed != nil {
+		printCompressed(stdout, res.Compressed)
+	}
+	return res, nil
+}
+
 func newBuildCmd(stdout, stderr io.Writer) *cobra.Command {
 	var flags configFlags
 	var noCompress bool
@@ -97,31 +128,8 @@ succeeds; a failed build leaves the previous output untouched.`,
 			if err != nil {
 				return err
 			}
-			if noCompress {
-				cfg.Compress.Enabled = false
-			}
-			progress := newCompressProgress(stderr)
-			res, err := build.Build(cmd.Context(), cfg, build.Options{CompressProgress: progress.update})
-			progress.finish()
-			if err != nil {
-				return err
-			}
-			for _, w := range res.Warnings {
-				fmt.Fprintf(stderr, "warning: %s\n", w)
-			}
-			fmt.Fprintf(stdout, "built %d files (%d versioned, %s) into %s in %s",
-				res.Files, res.Versioned, size(res.Bytes), display(res.Out), res.Duration.Round(timeUnit(res.Duration)))
-			switch {
-			case res.Unchanged:
-				fmt.Fprint(stdout, ", nothing changed")
-			case res.Reused > 0:
-				fmt.Fprintf(stdout, ", %d unchanged", res.Reused)
-			}
-			fmt.Fprintln(stdout)
-			if res.Compressed != nil {
-				printCompressed(stdout, res.Compressed)
-			}
-			return nil
+			_, err = runBuild(cmd.Context(), cfg, noCompress, stdout, stderr)
+			return err
 		},
 	}
 	flags.register(cmd)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
-
-	"github.com/muejam/assetpipe/build"
 )
 
 func newDeployCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -25,25 +22,12 @@ without a bucket or credentials the plan is made against an empty bucket.`,
 			if err != nil {
 				return err
 			}
-			if noCompress {
-				cfg.Compress.Enabled = false
-			}
-			progress := newCompressProgress(stderr)
-			res, err := build.Build(cmd.Context(), cfg, build.Options{CompressProgress: progress.update})
-			progress.finish()
-			if err != nil {
-				return err
-			}
-			for _, w := range res.Warnings {
-				fmt.Fprintf(stderr, "warning: %s\n", w)
-			}
 			out := stdout
 			if pf.json {
 				out = stderr // stdout is the JSON document
 			}
-			fmt.Fprintf(out, "built %d files into %s\n", res.Files, display(res.Out))
-			if res.Compressed != nil {
-				printCompressed(out, res.Compressed)
+			if _, err := runBuild(cmd.Context(), cfg, noCompress, out, stderr); err != nil {
+				return err
 			}
 			return runPublish(cmd.Context(), cfg, pf, stdout, stderr)
 		},
