@@ -339,7 +339,7 @@ func TestPublishVerify(t *testing.T) {
 	m := f.build(t)
 	f.publish(t, "r1")
 	icon := "static/" + m.Files["img/i3.svg"].Path
-	if err := f.store.Put(context.Background(), icon, []byte("<svg>tampered</svg>"), publish.Headers{CacheControl: "no-store", ContentType: "image/svg+xml"}, "", publish.Condition{}); err != nil {
+	if err := f.store.Put(context.Background(), icon, strings.NewReader("<svg>tampered</svg>"), 19, publish.Headers{CacheControl: "no-store", ContentType: "image/svg+xml"}, "", publish.Condition{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.store.Delete(context.Background(), []string{"static/robots.txt"}); err != nil {
@@ -368,4 +368,31 @@ func TestPublishVerify(t *testing.T) {
 		t.Error("--verify did not list the bucket")
 	}
 	f.checkLive(t, "r3")
+}
+
+// A file above the streaming size is sent from disk, and checked first
+// like any other: one changed since the build is refused.
+func TestPublishLargeFile(t *testing.T) {
+	f := newFixture(t, 1)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 9<<16) // 9 MiB
+	if err := os.WriteFile(filepath.Join(f.cfg.Src, "video.mp4"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := f.build(t)
+	path := m.Files["video.mp4"].Path
+	damaged := bytes.Clone(big)
+	damaged[len(damaged)/2] ^= 1
+	if err := os.WriteFile(filepath.Join(f.cfg.Out, path), damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := publish.Publish(context.Background(), f.store, nil, publish.Options{Out: f.cfg.Out, Release: "r0", Config: f.cfg})
+	if err == nil || !strings.Contains(err.Error(), path+" changed since it was built") {
+		t.Fatalf("a damaged output: %v", err)
+	}
+	if _, _, err := f.store.Get(context.Background(), "static/_assetpipe/current.json"); !errors.Is(err, publish.ErrNotFound) {
+		t.Fatalf("a failed publish recorded a release: %v", err)
+	}
+	f.build(t) // puts the right bytes back
+	f.publish(t, "r1")
+	f.checkObject(t, path, publish.Headers{CacheControl: config.CacheImmutable, ContentType: "video/mp4"})
 }

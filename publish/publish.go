@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -29,9 +31,9 @@ type Store interface {
 	// Get returns an object's bytes and ETag, or an error wrapping
 	// ErrNotFound.
 	Get(ctx context.Context, key string) (data []byte, etag string, err error)
-	// Put stores data under key with the headers and the SHA-256 as
-	// metadata. cond makes it conditional (see Condition).
-	Put(ctx context.Context, key string, data []byte, h Headers, sha256 string, cond Condition) error
+	// Put stores size bytes from body under key with the headers and the
+	// SHA-256 as metadata. cond makes it conditional (see Condition).
+	Put(ctx context.Context, key string, body io.ReadSeeker, size int64, h Headers, sha256 string, cond Condition) error
 	// Delete removes the keys, in as few requests as it can.
 	Delete(ctx context.Context, keys []string) error
 	// Copy copies the object at src to dst inside the bucket, with the
@@ -188,7 +190,7 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", data, recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
+	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", bytes.NewReader(data), int64(len(data)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
 	}
 	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
@@ -224,7 +226,7 @@ func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, d
 	}
 	key := pc.Prefix + MetaDir + "current.json"
 	sum := sha256.Sum256(data)
-	err := s.Put(ctx, key, data, recordHeaders(), hex.EncodeToString(sum[:]), Condition{IfMatch: etag, IfNoneMatch: etag == ""})
+	err := s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{IfMatch: etag, IfNoneMatch: etag == ""})
 	// A retried request whose first try was written but whose answer was
 	// lost fails its condition on this run's own write.
 	if errors.Is(err, ErrConflict) && wrote(ctx, s, key, data) {
@@ -339,21 +341,52 @@ func (u *uploader) group(ctx context.Context, actions []Action) error {
 			if a.Source != "" {
 				src = a.Source
 			}
-			data, err := fileio.ReadFile(filepath.Join(u.out, filepath.FromSlash(src)))
-			if err != nil {
-				return fmt.Errorf("reading the output: %w", err)
+			if err := u.upload(ctx, a, filepath.Join(u.out, filepath.FromSlash(src))); err != nil {
+				return err
 			}
-			if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != a.SHA256 {
-				return fmt.Errorf("%s changed since it was built; build again", src)
-			}
-			if err := u.s.Put(ctx, a.Key, data, a.Headers, a.SHA256, Condition{}); err != nil {
-				return fmt.Errorf("uploading %s: %w", a.Key, err)
-			}
-			u.count(int64(len(data)))
+			u.count(a.Size)
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// streamAbove is the size from which a file is sent from disk rather
+// than read whole first: a few large videos must not fill the memory.
+const streamAbove = 8 << 20
+
+// upload sends the file at path for a, checking first that it still has
+// the SHA-256 the plan was made with.
+func (u *uploader) upload(ctx context.Context, a Action, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading the output: %w", err)
+	}
+	defer f.Close()
+	var body io.ReadSeeker = f
+	h := sha256.New()
+	if a.Size > streamAbove {
+		if _, err := io.Copy(h, f); err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+	} else {
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		h.Write(data)
+		body = bytes.NewReader(data)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != a.SHA256 {
+		return fmt.Errorf("%s changed since it was built; build again", path)
+	}
+	if err := u.s.Put(ctx, a.Key, body, a.Size, a.Headers, a.SHA256, Condition{}); err != nil {
+		return fmt.Errorf("uploading %s: %w", a.Key, err)
+	}
+	return nil
 }
 
 func (u *uploader) count(n int64) {

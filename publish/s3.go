@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,12 +84,12 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, string, error) {
 
 // Put writes an object with its headers and its SHA-256 as metadata,
 // never with a public ACL: the bucket stays private behind CloudFront.
-func (s *S3Store) Put(ctx context.Context, key string, data []byte, h Headers, sha256 string, cond Condition) error {
+func (s *S3Store) Put(ctx context.Context, key string, body io.ReadSeeker, size int64, h Headers, sha256 string, cond Condition) error {
 	in := &s3.PutObjectInput{
 		Bucket:        &s.Bucket,
 		Key:           &key,
-		Body:          bytes.NewReader(data),
-		ContentLength: aws.Int64(int64(len(data))),
+		Body:          body,
+		ContentLength: aws.Int64(size),
 		CacheControl:  aws.String(h.CacheControl),
 		ContentType:   aws.String(h.ContentType),
 		Metadata:      map[string]string{"sha256": sha256},
