@@ -139,7 +139,7 @@ func (f *fixture) checkObject(t *testing.T, path string, want publish.Headers) {
 }
 
 func TestPublishUploadsOnlyWhatChangedInOrder(t *testing.T) {
-	f := newFixture(t, 150)
+	f := newFixture(t, 2000) // about 2,000 files, as in the issue
 	m := f.build(t)
 
 	// First publish: everything, one GET for current.json, then PUTs.
@@ -161,6 +161,7 @@ func TestPublishUploadsOnlyWhatChangedInOrder(t *testing.T) {
 	f.checkObject(t, "404.html", publish.Headers{CacheControl: config.CacheErrorPage, ContentType: "text/html; charset=utf-8"})
 	f.checkObject(t, "staticfiles.json", publish.Headers{CacheControl: config.CacheUnversioned, ContentType: "application/json; charset=utf-8"})
 	checkOrder(t, reqs)
+	t.Logf("first publish: %d objects, %d requests", len(m.Files), len(reqs))
 
 	// Nothing changed: exactly one request.
 	same, reqs := f.publish(t, "r2")
@@ -182,6 +183,7 @@ func TestPublishUploadsOnlyWhatChangedInOrder(t *testing.T) {
 		t.Errorf("3-file publish: %d PUTs of %d requests, want %d objects + 2 records", n, len(reqs), uploads(third.Plan))
 	}
 	checkOrder(t, reqs)
+	t.Logf("3 files changed: %d uploads planned, %d requests", uploads(third.Plan), len(reqs))
 	for _, p := range []string{"/static/", "/static/index.html", "/static/docs/", "/static/docs/index.html", "/static/robots.txt"} {
 		if !contains(third.Plan.Paths, p) {
 			t.Errorf("invalidation %v lacks %s", third.Plan.Paths, p)
