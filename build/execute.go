@@ -129,6 +129,9 @@ func (x *executor) first(f *file) (*Problem, error) {
 			return nil, fmt.Errorf("reading %s: %w", f.path, err)
 		}
 		f.pooled = true
+		if f.keyed && f.known == nil {
+			f.known, _ = x.index.lookupContent(f.name, fi.Size(), f.data)
+		}
 	}
 	if scan == nil {
 		f.indexable = true
@@ -221,12 +224,20 @@ func (x *executor) process(f *file, rws []rewrite) error {
 	}
 	e := indexEntry{key: f.key, rewrites: sum, refs: f.refs}
 	if k := f.known; k != nil && k.rewrites == sum {
-		e.md5, e.sha256, e.sha384 = k.md5, k.sha256, k.sha384
+		e.src, e.md5, e.sha256, e.sha384 = k.src, k.md5, k.sha256, k.sha384
 	} else {
 		d := newDigests()
 		d.Write(data)
 		d.sums(&e)
 		x.count(&x.hashed)
+		switch {
+		case len(rws) == 0:
+			e.src = e.sha256
+		case f.known != nil:
+			e.src = f.known.src
+		case f.keyed && f.indexable:
+			e.src = sha256.Sum256(f.data)
+		}
 	}
 	out := x.outputName(f, e.md5[:])
 	dst, err := x.prepare(out, f.name)
@@ -260,6 +271,7 @@ func (x *executor) processOpen(f *file, in *os.File, size int64) error {
 		}
 		e := indexEntry{key: f.key}
 		d.sums(&e)
+		e.src = e.sha256
 		x.count(&x.hashed)
 		out := x.outputName(f, e.md5[:])
 		dst, err := x.prepare(out, f.name)
@@ -280,6 +292,9 @@ func (x *executor) processOpen(f *file, in *os.File, size int64) error {
 		return fmt.Errorf("reading %s: %w", f.path, err)
 	}
 	f.data, f.pooled, f.indexable = data, true, true
+	if f.keyed && f.known == nil {
+		f.known, _ = x.index.lookupContent(f.name, size, data)
+	}
 	return x.process(f, nil)
 }
 

@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,9 +20,9 @@ import (
 // indexFile is the source index's name in the cache directory. Its version
 // changes whenever the scanners or the entry layout change, so that an
 // index written by another version is never trusted.
-const indexFile = "build-index-v1"
+const indexFile = "build-index-v2"
 
-var indexMagic = []byte("assetpipe build index 1\n")
+var indexMagic = []byte("assetpipe build index 2\n")
 
 // racyWindow is how long after its last change a file is too fresh to be
 // recorded: a file changed twice within one timestamp tick keeps its
@@ -54,6 +55,7 @@ type statKey struct {
 
 type indexEntry struct {
 	key    statKey
+	src    [32]byte // SHA-256 of the source's bytes
 	md5    [16]byte // of the bytes written
 	sha256 [32]byte
 	sha384 [48]byte
@@ -70,7 +72,7 @@ type indexEntry struct {
 func (e *indexEntry) plain() bool { return len(e.refs) == 0 && e.rewrites == [32]byte{} }
 
 func (e *indexEntry) equal(o *indexEntry) bool {
-	if e.key != o.key || e.md5 != o.md5 || e.sha256 != o.sha256 || e.sha384 != o.sha384 ||
+	if e.key != o.key || e.src != o.src || e.md5 != o.md5 || e.sha256 != o.sha256 || e.sha384 != o.sha384 ||
 		e.rewrites != o.rewrites || len(e.refs) != len(o.refs) {
 		return false
 	}
@@ -82,7 +84,7 @@ func (e *indexEntry) equal(o *indexEntry) bool {
 	return true
 }
 
-const entrySize = 8*5 + 16 + 32 + 48 + 32
+const entrySize = 8*5 + 32 + 16 + 32 + 48 + 32
 
 // openIndex reads the index in dir. A missing, foreign or damaged index is
 // an empty one: the index only ever saves work, so it never fails a build.
@@ -117,15 +119,38 @@ func (x *sourceIndex) lookup(name string, key statKey) (*indexEntry, bool) {
 	return &e, true
 }
 
-// record keeps what was written for a file, unless the file is too fresh
-// to be trusted by its stat.
+// lookupContent returns the entry for name when the file's bytes are the
+// ones it was made from, though its stat changed: a fresh checkout, or a
+// CI job that restored the cache, has new inodes and times for the same
+// contents. Only a source of the recorded size is worth hashing to ask.
+func (x *sourceIndex) lookupContent(name string, size int64, data []byte) (*indexEntry, bool) {
+	if x == nil {
+		return nil, false
+	}
+	e, ok := x.old[name]
+	if !ok || e.key.size != size || int64(len(data)) != size || sha256.Sum256(data) != e.src {
+		return nil, false
+	}
+	return &e, true
+}
+
+// record keeps what was written for a file. A file too fresh to be
+// trusted by its stat keeps the entry it had: that one no longer matches
+// its stat, but still serves lookupContent, so a build right after a
+// checkout does not empty the index.
 func (x *sourceIndex) record(name string, e indexEntry) {
-	if x == nil || e.key.mtime >= x.racyBefore || e.key.ctime >= x.racyBefore {
+	if x == nil {
 		return
 	}
 	x.mu.Lock()
+	defer x.mu.Unlock()
+	if e.key.mtime >= x.racyBefore || e.key.ctime >= x.racyBefore {
+		if old, ok := x.old[name]; ok {
+			x.next[name] = old
+		}
+		return
+	}
 	x.next[name] = e
-	x.mu.Unlock()
 }
 
 // save writes the index when it changed. Files gone from the tree drop
@@ -175,6 +200,7 @@ func encodeIndex(m map[string]indexEntry) []byte {
 		for _, v := range []uint64{e.key.dev, e.key.ino, uint64(e.key.size), uint64(e.key.mtime), uint64(e.key.ctime)} {
 			buf.Write(binary.LittleEndian.AppendUint64(tmp[:0], v))
 		}
+		buf.Write(e.src[:])
 		buf.Write(e.md5[:])
 		buf.Write(e.sha256[:])
 		buf.Write(e.sha384[:])
@@ -213,6 +239,7 @@ func decodeIndex(data []byte) (map[string]indexEntry, error) {
 		u := func(i int) uint64 { return binary.LittleEndian.Uint64(b[8*i:]) }
 		e := indexEntry{key: statKey{dev: u(0), ino: u(1), size: int64(u(2)), mtime: int64(u(3)), ctime: int64(u(4))}}
 		b = b[40:]
+		b = b[copy(e.src[:], b):]
 		b = b[copy(e.md5[:], b):]
 		b = b[copy(e.sha256[:], b):]
 		b = b[copy(e.sha384[:], b):]

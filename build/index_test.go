@@ -221,7 +221,7 @@ func TestIndexDropsRemovedFiles(t *testing.T) {
 
 func TestIndexEncodingRoundTrips(t *testing.T) {
 	m := map[string]indexEntry{
-		"a/b.css": {key: statKey{dev: 1, ino: 2, size: 3, mtime: -4, ctime: 5}, md5: [16]byte{1}, sha256: [32]byte{2}, sha384: [48]byte{3},
+		"a/b.css": {key: statKey{dev: 1, ino: 2, size: 3, mtime: -4, ctime: 5}, src: [32]byte{7}, md5: [16]byte{1}, sha256: [32]byte{2}, sha384: [48]byte{3},
 			rewrites: [32]byte{9}, refs: []Ref{{Start: 1, End: 5, URL: "x.png"}, {Start: 9, End: 9}}},
 		"ü/ß.js": {key: statKey{ino: 1 << 62}},
 	}
@@ -290,4 +290,54 @@ func mustStat(t *testing.T, p string) os.FileInfo {
 		t.Fatal(err)
 	}
 	return fi
+}
+
+// A fresh checkout (new inodes and times, the same contents) with the
+// cache restored, as in CI: files are read but neither hashed for their
+// names nor scanned, and the next build knows them by their stat again.
+func TestIndexRecognisesContentsAfterACheckout(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, indexTree)
+	cache := t.TempDir()
+	trusted(t, indexConfig(t, src, cache))
+
+	checkout := t.TempDir()
+	writeTree(t, checkout, indexTree)
+	// Files this fresh are not recorded by their stat, and builds right
+	// after the checkout must not lose what the index knows either.
+	for i := range 2 {
+		res, err := Build(context.Background(), indexConfig(t, checkout, cache), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.hashed != 0 || res.scanned != 0 || res.Reused != 0 {
+			t.Fatalf("build %d after a checkout: hashed %d, scanned %d, reused %d; want everything known by its contents", i+1, res.hashed, res.scanned, res.Reused)
+		}
+	}
+	res := trusted(t, indexConfig(t, checkout, cache))
+	uncached, err := Build(context.Background(), indexConfig(t, checkout, ""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readOut(t, res.Out), readOut(t, uncached.Out); !reflect.DeepEqual(got, want) {
+		t.Fatal("a build from contents the index knows differs from one without")
+	}
+	if again := trusted(t, indexConfig(t, checkout, cache)); again.Reused != len(indexTree)-4 {
+		t.Errorf("the build after: reused %d, want the plain files known by their stat", again.Reused)
+	}
+
+	// Other contents of the same size under the same names are not taken
+	// for known: those two files are hashed, and the two that refer to the
+	// logo through the CSS, whose rewrites change.
+	edited := map[string]string{}
+	for name, data := range indexTree {
+		edited[name] = data
+	}
+	edited["robots.txt"] = "User-agent: X\n"
+	edited["img/logo.svg"] = strings.Replace(indexTree["img/logo.svg"], "<svg", "<SVG", 1)
+	other := t.TempDir()
+	writeTree(t, other, edited)
+	if res := trusted(t, indexConfig(t, other, cache)); res.hashed != 4 {
+		t.Errorf("two files changed: hashed %d, want 4", res.hashed)
+	}
 }
