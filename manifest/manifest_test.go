@@ -227,6 +227,13 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 			"sep\u2028\u2029.txt": NewEntry("sep\u2028\u2029.txt", []byte("e"), false),
 			"bad\xff\xfeutf8.txt": NewEntry("bad\xff\xfeutf8.txt", []byte("f"), false),
 			"emoji/😀.png":         NewEntry("emoji/😀.0123456789ab.png", []byte("g"), true),
+			"js/app.js": withVariants(NewEntry("js/app.0123456789ab.js", []byte("h"), true), map[string]Variant{
+				"br":   {Path: "js/app.0123456789ab.js.br", Size: 10, SHA256: strings.Repeat("a", 64), Encoder: "br-q11"},
+				"gzip": {Path: "js/app.0123456789ab.js.gz", Size: 0, SHA256: strings.Repeat("b", 64), Encoder: "gzip-9"},
+			}),
+			"one.css": withVariants(NewEntry("one.css", []byte("i"), false), map[string]Variant{
+				"gzip": {Path: "one.css.gz", Size: 3, SHA256: strings.Repeat("c", 64), Encoder: "gzip-9"},
+			}),
 		},
 	} {
 		m := &Manifest{Version: FormatVersion, URLPrefix: "https://cdn.example/ä/", Files: files}
@@ -248,7 +255,9 @@ func FuzzMarshalMatchesEncodingJSON(f *testing.F) {
 	f.Add("css/a.css", "css/a.0123456789ab.css", "/static/")
 	f.Add("\u2028\"\\", "\xff", "ä")
 	f.Fuzz(func(t *testing.T, name, out, prefix string) {
-		m := &Manifest{Version: FormatVersion, URLPrefix: prefix, Files: map[string]Entry{name: NewEntry(out, []byte(name), true)}}
+		e := NewEntry(out, []byte(name), true)
+		e.Variants = map[string]Variant{prefix: {Path: out + ".br", Size: int64(len(name)), SHA256: name, Encoder: out}}
+		m := &Manifest{Version: FormatVersion, URLPrefix: prefix, Files: map[string]Entry{name: e}}
 		want, err := encodeJSON(m)
 		if err != nil {
 			t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"github.com/muejam/assetpipe/build/compress"
 	"github.com/muejam/assetpipe/config"
 	"github.com/muejam/assetpipe/manifest"
 )
@@ -135,14 +134,4 @@ func Objects(m *manifest.Manifest, manifests []File, h headerRules) []Object {
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Path < objs[j].Path })
 	return objs
-}
-
-// variantOf returns the original's path when p is a variant's.
-func variantOf(p string) (string, bool) {
-	for _, enc := range []string{config.Brotli, config.Gzip} {
-		if orig, ok := strings.CutSuffix(p, compress.Suffix(enc)); ok {
-			return orig, true
-		}
-	}
-	return "", false
 }
