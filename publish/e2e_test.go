@@ -358,9 +358,7 @@ func TestPublishVerify(t *testing.T) {
 	var got []string
 	for _, g := range res.Plan.Uploads {
 		for _, a := range g {
-			if a.Reason != publish.ReasonRollback {
-				got = append(got, a.Key)
-			}
+			got = append(got, a.Key)
 		}
 	}
 	if strings.Join(got, " ") != icon+" static/robots.txt" {

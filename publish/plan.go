@@ -7,8 +7,9 @@ import (
 )
 
 // MetaDir is where, below the prefix, assetpipe keeps its records: the
-// live release (current.json), every release kept (releases/), and a
-// copy of every unversioned object by content (objects/), for rollback.
+// live release (current.json) and every release (releases/), each holding
+// the bytes of the unversioned objects it was the first to publish, for
+// rollback.
 const MetaDir = "_assetpipe/"
 
 // Action is one object's fate in a plan.
@@ -16,10 +17,6 @@ type Action struct {
 	Object
 	Key    string `json:"key"`
 	Reason string `json:"reason"`
-	// Source is the output file a rollback copy is made from or, with
-	// Copy, the key a rollback restores the object from.
-	Source string `json:"source,omitempty"`
-	Copy   bool   `json:"copy,omitempty"`
 }
 
 // Reasons an action is taken or not.
@@ -30,8 +27,7 @@ const (
 	ReasonUnchanged = "unchanged"
 	ReasonImmutable = "versioned, already there: its name is its content"
 	ReasonRemoved   = "no longer in the release"
-	ReasonRollback  = "kept by content for rollback"
-	ReasonRestore   = "restored from its copy kept by content"
+	ReasonRestore   = "restored from the release records"
 	ReasonKept      = "versioned, kept in the bucket"
 )
 
@@ -44,6 +40,10 @@ type Plan struct {
 	Uploads [4][]Action `json:"uploads"`
 	Skipped []Action    `json:"skipped"`
 	Deletes []Action    `json:"deletes"`
+	// Keep are the unversioned contents no release record holds yet: this
+	// release's record keeps their bytes, so that a rollback can restore
+	// them. Each content is kept once, by the first release that has it.
+	Keep []Object `json:"keep"`
 	// Prune are the versioned keys no kept release has, retired long
 	// enough ago to be deleted (see Record.Prunable).
 	Prune []string `json:"prune"`
@@ -60,7 +60,7 @@ func (p *Plan) Changed() bool {
 			return true
 		}
 	}
-	return len(p.Deletes) > 0
+	return len(p.Deletes) > 0 || len(p.Keep) > 0
 }
 
 // Key is the bucket key of path p below the prefix.
@@ -72,13 +72,13 @@ func (p *Plan) Key(path string) string { return p.Prefix + path }
 func MakePlan(release, prefix string, objs []Object, current *Record, wildcardThreshold int) (*Plan, error) {
 	p := &Plan{Release: release, Prefix: prefix}
 	live := map[string]Object{}
-	stored := map[string]bool{} // unversioned contents kept under objects/
+	stored := map[string]bool{} // unversioned contents a release record holds
 	if current != nil {
 		for _, o := range current.Objects {
 			live[o.Path] = o
-			if !o.Versioned && !current.unstored {
-				stored[o.SHA256] = true
-			}
+		}
+		for sha := range current.Stored {
+			stored[sha] = true
 		}
 	}
 	seen := map[string]bool{}
@@ -105,23 +105,17 @@ func MakePlan(release, prefix string, objs []Object, current *Record, wildcardTh
 		default:
 			a.Reason = ReasonUnchanged
 		}
+		if !o.Versioned && !stored[o.SHA256] {
+			stored[o.SHA256] = true
+			p.Keep = append(p.Keep, o)
+		}
 		if a.Reason == ReasonImmutable || a.Reason == ReasonUnchanged {
 			p.Skipped = append(p.Skipped, a)
 			continue
 		}
 		p.Uploads[o.Group-1] = append(p.Uploads[o.Group-1], a)
-		if o.Versioned {
-			continue
-		}
-		if a.Reason != ReasonNew {
+		if !o.Versioned && a.Reason != ReasonNew {
 			changed = append(changed, o.Path)
-		}
-		if !stored[o.SHA256] {
-			stored[o.SHA256] = true
-			c := o
-			c.Path = MetaDir + "objects/" + o.SHA256
-			c.Group = GroupVersioned
-			p.Uploads[0] = append(p.Uploads[0], Action{Object: c, Key: prefix + c.Path, Reason: ReasonRollback, Source: o.Path})
 		}
 	}
 	if current != nil {

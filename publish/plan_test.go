@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muejam/assetpipe/config"
 	"github.com/muejam/assetpipe/manifest"
@@ -74,29 +75,25 @@ func keys(as []Action) []string {
 func TestPlan(t *testing.T) {
 	cfg := config.Default()
 	first := site(t, cfg, nil)
-	live := &Record{Format: RecordFormat, Release: "r1", Prefix: "static/", Objects: first}
+	live := nextRecord("r1", "static/", time.Now(), first, nil, nil)
 
 	t.Run("first publish uploads everything in groups, invalidates nothing", func(t *testing.T) {
 		p, err := MakePlan("r1", "static/", first, nil, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The CSS, its variant, and a rollback copy of each of the five
-		// unversioned objects (three pages, robots.txt, the manifest).
-		if got := keys(p.Uploads[0]); len(got) != 2+5 {
-			t.Errorf("group 1: %v", got)
+		if got := keys(p.Uploads[0]); len(got) != 2 {
+			t.Errorf("group 1: %v, want the CSS and its variant", got)
 		}
-		copies := 0
-		for _, a := range p.Uploads[0] {
-			if a.Reason == ReasonRollback {
-				copies++
-				if a.Key != "static/_assetpipe/objects/"+a.SHA256 || a.Versioned {
-					t.Errorf("rollback copy: %+v", a)
-				}
+		// The release's record keeps the bytes of the five unversioned
+		// objects (three pages, robots.txt, the manifest) for rollback.
+		if len(p.Keep) != 5 {
+			t.Errorf("kept %d contents, want 5", len(p.Keep))
+		}
+		for _, o := range p.Keep {
+			if o.Versioned {
+				t.Errorf("kept a versioned object: %s", o.Path)
 			}
-		}
-		if copies != 5 {
-			t.Errorf("%d rollback copies, want 5", copies)
 		}
 		if got := keys(p.Uploads[1]); !reflect.DeepEqual(got, []string{"static/robots.txt (new)"}) {
 			t.Errorf("group 2: %v", got)
@@ -139,9 +136,13 @@ func TestPlan(t *testing.T) {
 		if got := keys(p.Uploads[1]); !reflect.DeepEqual(got, []string{"static/robots.txt (headers changed)"}) {
 			t.Errorf("unversioned: %v", got)
 		}
-		// A versioned object already there is never touched, whatever its headers.
-		if got := keys(p.Uploads[0]); len(got) != 1 || !strings.Contains(got[0], "_assetpipe/objects/") {
-			t.Errorf("group 1: %v, want only the new page's rollback copy", got)
+		// A versioned object already there is never touched, whatever its
+		// headers; only the new page's content is new to the records.
+		if got := keys(p.Uploads[0]); len(got) != 0 {
+			t.Errorf("group 1: %v, want nothing", got)
+		}
+		if len(p.Keep) != 1 || p.Keep[0].Path != "docs/index.html" {
+			t.Errorf("kept %v, want the changed page", p.Keep)
 		}
 		if got := keys(p.Deletes); !reflect.DeepEqual(got, []string{"static/404.html (no longer in the release)"}) {
 			t.Errorf("deletes: %v", got)

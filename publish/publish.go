@@ -36,9 +36,6 @@ type Store interface {
 	Put(ctx context.Context, key string, body io.ReadSeeker, size int64, h Headers, sha256 string, cond Condition) error
 	// Delete removes the keys, in as few requests as it can.
 	Delete(ctx context.Context, keys []string) error
-	// Copy copies the object at src to dst inside the bucket, with the
-	// headers and SHA-256 metadata given.
-	Copy(ctx context.Context, src, dst string, h Headers, sha256 string) error
 }
 
 // CDN invalidates paths of a distribution.
@@ -144,7 +141,11 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		return nil, err
 	}
 	res := &Result{Plan: p, FirstRelease: current == nil, Note: note}
-	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), objs, current)
+	var stored map[string]string
+	if base != nil {
+		stored = base.Stored
+	}
+	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), objs, current, stored)
 	p.Prune = rec.Prunable(pc.KeepReleases, opts.Config.PruneAge(), rec.Time)
 	if len(p.Prune) > pc.MaxDeletes && !opts.Force {
 		p.PruneHeld = true
@@ -185,13 +186,23 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		}
 		res.Pruned = len(p.Prune)
 	}
-	data, err := json.MarshalIndent(rec, "", " ")
+	// The release's own record also holds the bytes of the unversioned
+	// contents no earlier record holds.
+	own := *rec
+	if own.Contents, err = readContents(opts.Out, p.Keep); err != nil {
+		return nil, err
+	}
+	full, err := json.MarshalIndent(&own, "", " ")
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", bytes.NewReader(data), int64(len(data)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
+	sum := sha256.Sum256(full)
+	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", bytes.NewReader(full), int64(len(full)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
+	}
+	data, err := json.MarshalIndent(rec, "", " ")
+	if err != nil {
+		return nil, err
 	}
 	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
 		return nil, err
@@ -244,6 +255,23 @@ func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, d
 		}
 	}
 	return nil
+}
+
+// readContents reads the output files of objs, checking each against the
+// SHA-256 the plan was made with.
+func readContents(out string, objs []Object) (map[string][]byte, error) {
+	contents := make(map[string][]byte, len(objs))
+	for _, o := range objs {
+		data, err := fileio.ReadFile(filepath.Join(out, filepath.FromSlash(o.Path)))
+		if err != nil {
+			return nil, fmt.Errorf("reading the output: %w", err)
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != o.SHA256 {
+			return nil, fmt.Errorf("%s changed since it was built; build again", o.Path)
+		}
+		contents[o.SHA256] = data
+	}
+	return contents, nil
 }
 
 // wrote reports whether key holds exactly data.
@@ -330,18 +358,7 @@ func (u *uploader) group(ctx context.Context, actions []Action) error {
 	g.SetLimit(4 * runtime.GOMAXPROCS(0)) // requests wait on the network, not the CPU
 	for _, a := range actions {
 		g.Go(func() error {
-			if a.Copy {
-				if err := u.s.Copy(ctx, a.Source, a.Key, a.Headers, a.SHA256); err != nil {
-					return fmt.Errorf("restoring %s: %w", a.Key, err)
-				}
-				u.count(a.Size)
-				return nil
-			}
-			src := a.Path
-			if a.Source != "" {
-				src = a.Source
-			}
-			if err := u.upload(ctx, a, filepath.Join(u.out, filepath.FromSlash(src))); err != nil {
+			if err := u.upload(ctx, a, filepath.Join(u.out, filepath.FromSlash(a.Path))); err != nil {
 				return err
 			}
 			u.count(a.Size)

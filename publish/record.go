@@ -25,10 +25,13 @@ type Record struct {
 	// Retired are the versioned objects (by key) that an earlier live
 	// release had and the live one has not, until they are pruned.
 	Retired map[string]Retired `json:"retired,omitempty"`
-
-	// unstored says the record was read from the objects themselves
-	// (--verify), so the copies kept by content may be missing.
-	unstored bool
+	// Stored names, for each unversioned content (SHA-256) of the
+	// release, the release whose record holds its bytes.
+	Stored map[string]string `json:"stored,omitempty"`
+	// Contents are the bytes of the unversioned contents this release was
+	// the first to publish. Only its own record (releases/<name>.json)
+	// holds them; current.json does not, so that reading it stays cheap.
+	Contents map[string][]byte `json:"contents,omitempty"`
 }
 
 // ReleaseRef names a release that was live.
@@ -48,11 +51,23 @@ type Retired struct {
 const maxHistory = 100
 
 // nextRecord is the record that makes objs live as release at now, after
-// current (nil for the first): the history grows by one and the versioned
-// objects current had and objs have not are retired.
-func nextRecord(release, prefix string, now time.Time, objs []Object, current *Record) *Record {
+// current (nil for the first): the history grows by one, the versioned
+// objects current had and objs have not are retired, and each unversioned
+// content is found where stored says (nil: nowhere yet) or, failing that,
+// in this release's own record.
+func nextRecord(release, prefix string, now time.Time, objs []Object, current *Record, stored map[string]string) *Record {
 	r := &Record{Format: RecordFormat, Release: release, Time: now, Prefix: prefix, Objects: objs,
-		History: []ReleaseRef{{Name: release, Time: now}}, Retired: map[string]Retired{}}
+		History: []ReleaseRef{{Name: release, Time: now}}, Retired: map[string]Retired{}, Stored: map[string]string{}}
+	for _, o := range objs {
+		if o.Versioned {
+			continue
+		}
+		if where, ok := stored[o.SHA256]; ok {
+			r.Stored[o.SHA256] = where
+		} else {
+			r.Stored[o.SHA256] = release
+		}
+	}
 	if current == nil {
 		return r
 	}

@@ -21,7 +21,7 @@ func TestPruneWindows(t *testing.T) {
 	var rec *Record
 	var recs []*Record
 	for i, objs := range releases {
-		rec = nextRecord([]string{"r1", "r2", "r3", "r4", "r5"}[i], "static/", t0.Add(time.Duration(i)*day), objs, rec)
+		rec = nextRecord([]string{"r1", "r2", "r3", "r4", "r5"}[i], "static/", t0.Add(time.Duration(i)*day), objs, rec, nil)
 		recs = append(recs, rec)
 	}
 	if got := rec.Kept(3); !reflect.DeepEqual(got, []string{"r5", "r4", "r3"}) {

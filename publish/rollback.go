@@ -1,12 +1,19 @@
 package publish
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/muejam/assetpipe/config"
 )
@@ -21,10 +28,10 @@ type RollbackOptions struct {
 }
 
 // Rollback makes a kept release live again without rebuilding: its
-// unversioned objects are copied back to their keys inside the bucket
-// from the copies kept by content, with that release's headers, in the
-// same safe order as a publish; then current.json; then one invalidation
-// of the paths that changed. Its versioned objects are still in the
+// unversioned objects are written back to their keys from the release
+// records that hold their bytes, with that release's headers, in the same
+// safe order as a publish; then one invalidation of the paths that
+// changed; then current.json. Its versioned objects are still in the
 // bucket: pruning keeps every kept release's.
 func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Result, error) {
 	start := time.Now()
@@ -69,13 +76,13 @@ func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Res
 	for _, g := range p.Uploads {
 		total += len(g)
 	}
-	up := &uploader{s: s, total: total}
+	contents := &records{s: s, prefix: pc.Prefix, byName: map[string]*Record{target.Release: target}}
 	for _, g := range p.Uploads {
-		if err := up.group(ctx, g); err != nil {
+		if err := restoreGroup(ctx, s, contents, target, g); err != nil {
 			return nil, err
 		}
+		res.Uploaded += len(g)
 	}
-	res.Uploaded = up.done
 	if len(p.Deletes) > 0 {
 		keys := make([]string, len(p.Deletes))
 		for i, d := range p.Deletes {
@@ -86,7 +93,7 @@ func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Res
 		}
 		res.Deleted = len(keys)
 	}
-	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), target.Objects, current)
+	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), target.Objects, current, target.Stored)
 	rec.Time = target.Time // the release's own time; History says when it went live again
 	data, err := json.MarshalIndent(rec, "", " ")
 	if err != nil {
@@ -100,27 +107,79 @@ func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Res
 }
 
 // restore turns a publish plan into a rollback's: versioned objects are
-// in the bucket already, the copies kept by content exist, and each
-// unversioned object is copied back from its copy instead of uploaded.
+// in the bucket already, and each unversioned object is written back from
+// the release record that holds its bytes, which nothing more needs to
+// keep.
 func restore(p *Plan) {
 	for i, g := range p.Uploads {
 		var out []Action
 		for _, a := range g {
-			switch {
-			case a.Reason == ReasonRollback:
-			case a.Versioned:
+			if a.Versioned {
 				a.Reason = ReasonKept
 				p.Skipped = append(p.Skipped, a)
-			default:
-				a.Copy = true
-				a.Source = p.Prefix + MetaDir + "objects/" + a.SHA256
-				a.Reason = ReasonRestore + " (" + a.Reason + ")"
-				out = append(out, a)
+				continue
 			}
+			a.Reason = ReasonRestore + " (" + a.Reason + ")"
+			out = append(out, a)
 		}
 		p.Uploads[i] = out
 	}
+	p.Keep = nil
 	sortActions(p.Skipped)
+}
+
+// restoreGroup writes one group's objects back from the records.
+func restoreGroup(ctx context.Context, s Store, contents *records, target *Record, g []Action) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.SetLimit(4 * runtime.GOMAXPROCS(0))
+	for _, a := range g {
+		eg.Go(func() error {
+			data, err := contents.content(ctx, target.Stored[a.SHA256], a.SHA256)
+			if err != nil {
+				return fmt.Errorf("restoring %s: %w", a.Key, err)
+			}
+			if err := s.Put(ctx, a.Key, bytes.NewReader(data), int64(len(data)), a.Headers, a.SHA256, Condition{}); err != nil {
+				return fmt.Errorf("restoring %s: %w", a.Key, err)
+			}
+			return nil
+		})
+	}
+	return eg.Wait()
+}
+
+// records reads release records, each once, for the contents they hold.
+type records struct {
+	s      Store
+	prefix string
+
+	mu     sync.Mutex
+	byName map[string]*Record
+}
+
+// content returns the bytes with SHA-256 sum that the record of release
+// holds.
+func (r *records) content(ctx context.Context, release, sum string) ([]byte, error) {
+	if release == "" {
+		return nil, fmt.Errorf("no release record holds content %s", sum)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byName[release]
+	if !ok {
+		var err error
+		if rec, _, err = readRecord(ctx, r.s, r.prefix+MetaDir+"releases/"+release+".json"); err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("the record of release %s, which holds content %s, is gone", release, sum)
+		}
+		r.byName[release] = rec
+	}
+	data, ok := rec.Contents[sum]
+	if got := sha256.Sum256(data); !ok || hex.EncodeToString(got[:]) != sum {
+		return nil, fmt.Errorf("the record of release %s does not hold content %s", release, sum)
+	}
+	return data, nil
 }
 
 // ReleaseInfo describes a kept release.

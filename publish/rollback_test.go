@@ -97,11 +97,8 @@ func TestRollback(t *testing.T) {
 		}
 	}
 	reqs := f.srv.Since(mark)
-	if n := s3test.CountOp(reqs, "PutObject"); n != 1 {
-		t.Errorf("%d PUTs, want only current.json", n)
-	}
-	if n := s3test.CountOp(reqs, "CopyObject"); n != res.Uploaded || n == 0 {
-		t.Errorf("%d copies, %d planned", n, res.Uploaded)
+	if n := s3test.CountOp(reqs, "PutObject"); n != res.Uploaded+1 || res.Uploaded == 0 {
+		t.Errorf("%d PUTs, want %d restored objects and current.json", n, res.Uploaded)
 	}
 	invs := fake.Invalidations(dist)
 	if len(invs) != invalidations+1 {
@@ -125,4 +122,45 @@ func TestRollback(t *testing.T) {
 		t.Fatalf("publish after the rollback: %v", err)
 	}
 	f.checkLive(t, "r3")
+}
+
+// A kept release's page whose content an earlier release published first
+// is restored from that earlier release's record.
+func TestRollbackFindsContentInAnEarlierRecord(t *testing.T) {
+	f := newFixture(t, 2)
+	run := func(release string) {
+		t.Helper()
+		f.build(t)
+		f.publish(t, release)
+	}
+	run("r1")
+	edit(t, filepath.Join(f.cfg.Src, "index.html"), "home", "second")
+	run("r2") // index.html's second content: kept in r2's record
+	edit(t, filepath.Join(f.cfg.Src, "robots.txt"), "*", "third")
+	run("r3") // index.html unchanged: r3 points at r2's record for it
+	want, _, err := f.store.Get(context.Background(), "static/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(t, filepath.Join(f.cfg.Src, "index.html"), "second", "fourth")
+	run("r4")
+
+	mark := f.srv.Mark()
+	if _, err := publish.Rollback(context.Background(), f.store, nil, publish.RollbackOptions{Release: "r3", Config: f.cfg}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := f.store.Get(context.Background(), "static/index.html")
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("index.html after the rollback to r3: %q %v, want %q", got, err, want)
+	}
+	read := map[string]bool{}
+	for _, r := range f.srv.Since(mark) {
+		if r.Operation == "GetObject" {
+			read[r.Key] = true
+		}
+	}
+	if !read["static/_assetpipe/releases/r2.json"] || !read["static/_assetpipe/releases/r3.json"] {
+		t.Errorf("records read: %v, want r3's and r2's", read)
+	}
+	f.checkPagesResolve(t)
 }

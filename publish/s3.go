@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -109,29 +107,6 @@ func (s *S3Store) Put(ctx context.Context, key string, body io.ReadSeeker, size 
 		return err
 	}
 	return nil
-}
-
-// Copy copies src to dst in the bucket, replacing the headers and the
-// metadata with the given ones.
-func (s *S3Store) Copy(ctx context.Context, src, dst string, h Headers, sha256 string) error {
-	segs := strings.Split(s.Bucket+"/"+src, "/")
-	for i, seg := range segs {
-		segs[i] = url.PathEscape(seg)
-	}
-	in := &s3.CopyObjectInput{
-		Bucket:            &s.Bucket,
-		Key:               &dst,
-		CopySource:        aws.String(strings.Join(segs, "/")),
-		MetadataDirective: types.MetadataDirectiveReplace,
-		CacheControl:      aws.String(h.CacheControl),
-		ContentType:       aws.String(h.ContentType),
-		Metadata:          map[string]string{"sha256": sha256},
-	}
-	if h.ContentEncoding != "" {
-		in.ContentEncoding = aws.String(h.ContentEncoding)
-	}
-	_, err := s.Client.CopyObject(ctx, in)
-	return err
 }
 
 // maxDeleteBatch is how many keys one DeleteObjects request may name.

@@ -38,7 +38,7 @@ func remoteRecord(ctx context.Context, l Lister, prefix string, objs []Object) (
 	for _, k := range keys {
 		present[k] = true
 	}
-	rec := &Record{Format: RecordFormat, Prefix: prefix, unstored: true}
+	rec := &Record{Format: RecordFormat, Prefix: prefix}
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(4 * runtime.GOMAXPROCS(0))

@@ -33,20 +33,12 @@ func printPublish(w io.Writer, cfg config.Config, res *publish.Result, dryRun bo
 				continue
 			}
 			fmt.Fprintf(w, "%d. %s:\n", i+1, names[i])
-			copies := 0
 			for _, a := range g {
-				if a.Reason == publish.ReasonRollback {
-					copies++
-					continue
-				}
 				h := "Cache-Control: " + a.Headers.CacheControl + "; Content-Type: " + a.Headers.ContentType
 				if a.Headers.ContentEncoding != "" {
 					h += "; Content-Encoding: " + a.Headers.ContentEncoding
 				}
 				fmt.Fprintf(w, "   upload %s (%s) [%s]\n", a.Key, a.Reason, h)
-			}
-			if copies > 0 {
-				fmt.Fprintf(w, "   and %d rollback copies of unversioned files under %s%sobjects/\n", copies, p.Prefix, publish.MetaDir)
 			}
 		}
 		for _, d := range p.Deletes {
@@ -54,7 +46,8 @@ func printPublish(w io.Writer, cfg config.Config, res *publish.Result, dryRun bo
 		}
 		printPrune(w, cfg, p)
 		if p.Changed() {
-			fmt.Fprintf(w, "5. record: %s_assetpipe/releases/%s.json, then %s_assetpipe/current.json\n", p.Prefix, p.Release, p.Prefix)
+			fmt.Fprintf(w, "5. record: %s%sreleases/%s.json (with the bytes of %d unversioned files, for rollback), then %s%scurrent.json\n",
+				p.Prefix, publish.MetaDir, p.Release, len(p.Keep), p.Prefix, publish.MetaDir)
 		}
 		printInvalidation(w, cfg, p)
 		fmt.Fprintf(w, "would upload %d objects, skip %d unchanged, delete %d\n", uploads(p), len(p.Skipped), len(p.Deletes))

@@ -41,10 +41,10 @@ func newRollbackCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "rollback RELEASE",
 		Short: "Make a kept release live again, without rebuilding",
 		Long: `rollback makes RELEASE, one of the last publish.keep_releases releases (see
-assetpipe releases), live again: its unversioned objects are copied back
-inside the bucket from the copies kept by content, with that release's
-headers, in the same order a publish uses; then the release record; then
-one invalidation of the paths that changed.`,
+assetpipe releases), live again: its unversioned objects are written back
+from the release records that hold their bytes, with that release's
+headers, in the same order a publish uses; then one invalidation of the
+paths that changed; then the record of what is live.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := flags.load()
@@ -72,7 +72,7 @@ one invalidation of the paths that changed.`,
 			case dryRun:
 				for _, g := range p.Uploads {
 					for _, a := range g {
-						fmt.Fprintf(stdout, "restore %s from %s (%s)\n", a.Key, a.Source, a.Reason)
+						fmt.Fprintf(stdout, "restore %s (%s)\n", a.Key, a.Reason)
 					}
 				}
 				for _, d := range p.Deletes {
