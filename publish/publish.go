@@ -165,15 +165,8 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 		}
 	}
 	res.Uploaded, res.Bytes = up.done, up.bytes
-	if len(p.Deletes) > 0 {
-		keys := make([]string, len(p.Deletes))
-		for i, d := range p.Deletes {
-			keys[i] = d.Key
-		}
-		if err := s.Delete(ctx, keys); err != nil {
-			return nil, fmt.Errorf("deleting removed objects: %w", err)
-		}
-		res.Deleted = len(keys)
+	if res.Deleted, err = deleteRemoved(ctx, s, p); err != nil {
+		return nil, err
 	}
 	// Pruned objects belong to no kept release, nor to the live one, so
 	// a crash after this leaves nothing live referring to them.
@@ -200,11 +193,7 @@ func Publish(ctx context.Context, s Store, cdn CDN, opts Options) (*Result, erro
 	if err := s.Put(ctx, pc.Prefix+MetaDir+"releases/"+opts.Release+".json", bytes.NewReader(full), int64(len(full)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{}); err != nil {
 		return nil, fmt.Errorf("recording release %s: %w", opts.Release, err)
 	}
-	data, err := json.MarshalIndent(rec, "", " ")
-	if err != nil {
-		return nil, err
-	}
-	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
+	if err := goLive(ctx, s, cdn, pc, p, rec, etag, opts.Wait, res); err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(start)
@@ -216,9 +205,25 @@ func recordHeaders() Headers {
 	return Headers{CacheControl: "no-cache", ContentType: "application/json; charset=utf-8"}
 }
 
+// deleteRemoved deletes the unversioned objects the plan's release does
+// not have, and says how many.
+func deleteRemoved(ctx context.Context, s Store, p *Plan) (int, error) {
+	if len(p.Deletes) == 0 {
+		return 0, nil
+	}
+	keys := make([]string, len(p.Deletes))
+	for i, d := range p.Deletes {
+		keys[i] = d.Key
+	}
+	if err := s.Delete(ctx, keys); err != nil {
+		return 0, fmt.Errorf("deleting the objects release %s does not have: %w", p.Release, err)
+	}
+	return len(keys), nil
+}
+
 // goLive makes the plan's release the live one once its objects are
-// uploaded: it invalidates the paths that changed, writes data (its
-// record) to current.json if current.json still has the ETag read at the
+// uploaded: it invalidates the paths that changed, writes rec to
+// current.json if current.json still has the ETag read at the
 // start (none: still absent), and then, with wait, waits for the
 // invalidation to complete.
 //
@@ -227,7 +232,11 @@ func recordHeaders() Headers {
 // invalidate has not recorded the release, so running it again sends the
 // same invalidation again (the same CallerReference: CloudFront makes no
 // second one if the first got through).
-func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, data []byte, etag string, wait bool, res *Result) error {
+func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, rec *Record, etag string, wait bool, res *Result) error {
+	data, err := json.MarshalIndent(rec, "", " ")
+	if err != nil {
+		return err
+	}
 	if len(p.Paths) > 0 && pc.DistributionID != "" && cdn != nil {
 		id, err := cdn.Invalidate(ctx, pc.DistributionID, p.Invalidation)
 		if err != nil {
@@ -237,7 +246,7 @@ func goLive(ctx context.Context, s Store, cdn CDN, pc config.Publish, p *Plan, d
 	}
 	key := pc.Prefix + MetaDir + "current.json"
 	sum := sha256.Sum256(data)
-	err := s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{IfMatch: etag, IfNoneMatch: etag == ""})
+	err = s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), recordHeaders(), hex.EncodeToString(sum[:]), Condition{IfMatch: etag, IfNoneMatch: etag == ""})
 	// A retried request whose first try was written but whose answer was
 	// lost fails its condition on this run's own write.
 	if errors.Is(err, ErrConflict) && wrote(ctx, s, key, data) {

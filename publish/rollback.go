@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"slices"
@@ -83,23 +82,12 @@ func Rollback(ctx context.Context, s Store, cdn CDN, opts RollbackOptions) (*Res
 		}
 		res.Uploaded += len(g)
 	}
-	if len(p.Deletes) > 0 {
-		keys := make([]string, len(p.Deletes))
-		for i, d := range p.Deletes {
-			keys[i] = d.Key
-		}
-		if err := s.Delete(ctx, keys); err != nil {
-			return nil, fmt.Errorf("deleting objects release %s does not have: %w", opts.Release, err)
-		}
-		res.Deleted = len(keys)
+	if res.Deleted, err = deleteRemoved(ctx, s, p); err != nil {
+		return nil, err
 	}
 	rec := nextRecord(opts.Release, pc.Prefix, now().UTC(), target.Objects, current, target.Stored)
 	rec.Time = target.Time // the release's own time; History says when it went live again
-	data, err := json.MarshalIndent(rec, "", " ")
-	if err != nil {
-		return nil, err
-	}
-	if err := goLive(ctx, s, cdn, pc, p, data, etag, opts.Wait, res); err != nil {
+	if err := goLive(ctx, s, cdn, pc, p, rec, etag, opts.Wait, res); err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(start)
